@@ -1,0 +1,39 @@
+package org.ketaminecds.cds.audit;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One service invocation, answered or refused.
+ *
+ * @param draftOrders relative references of the orders in the request
+ * @param cards the cards returned (empty when refused)
+ * @param httpStatus the status answered
+ * @param errorCode the error code when refused
+ */
+public record InvocationAudit(
+    Instant recorded,
+    String serviceId,
+    String hook,
+    Optional<String> hookInstance,
+    Optional<String> userId,
+    Optional<String> patientId,
+    Optional<String> encounterId,
+    List<String> draftOrders,
+    List<CardAudit> cards,
+    String rulePackVersion,
+    Duration processingTime,
+    int httpStatus,
+    Optional<String> errorCode,
+    Optional<CallerIdentity> caller) {
+
+  public InvocationAudit {
+    draftOrders = List.copyOf(draftOrders);
+    cards = List.copyOf(cards);
+  }
+
+  /** What compliance needs to know about a returned card. */
+  public record CardAudit(String uuid, String ruleId, String indicator) {}
+}

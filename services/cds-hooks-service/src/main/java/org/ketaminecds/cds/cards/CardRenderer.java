@@ -1,0 +1,283 @@
+package org.ketaminecds.cds.cards;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.ketaminecds.cds.cards.Card.Action;
+import org.ketaminecds.cds.cards.Card.CardSource;
+import org.ketaminecds.cds.cards.Card.Coding;
+import org.ketaminecds.cds.cards.Card.Link;
+import org.ketaminecds.cds.cards.Card.Suggestion;
+import org.ketaminecds.engine.Evaluation;
+import org.ketaminecds.engine.Finding;
+import org.ketaminecds.engine.MatchConfidence;
+import org.ketaminecds.engine.Medication;
+import org.ketaminecds.engine.Origin;
+import org.ketaminecds.engine.knowledge.Evidence;
+import org.ketaminecds.engine.knowledge.Modifier;
+import org.ketaminecds.engine.knowledge.RulePack;
+import org.ketaminecds.engine.knowledge.Source;
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes findings up as cards: one card per finding, the summary naming both drugs and the risk,
+ * the detail giving consequence, mechanism, what to do, the modifiers that applied and the evidence
+ * with its sources. Card text comes from the rule pack; this class only arranges it.
+ */
+@Component
+public class CardRenderer {
+
+  public static final String RULE_SYSTEM = "https://ketamine-cds.example.org/fhir/CodeSystem/rule";
+  public static final String OVERRIDE_SYSTEM =
+      "https://ketamine-cds.example.org/fhir/CodeSystem/override-reason";
+
+  /** Reasons a clinician can give for going ahead; the EHR offers them when a card is dismissed. */
+  static final List<Coding> OVERRIDE_REASONS =
+      List.of(
+          new Coding(
+              OVERRIDE_SYSTEM, "specialist-protocol", "Specialist-supervised protocol in place"),
+          new Coding(OVERRIDE_SYSTEM, "benefit-outweighs-risk", "Benefit outweighs the risk"),
+          new Coding(OVERRIDE_SYSTEM, "no-longer-taking", "Patient no longer takes the medication"),
+          new Coding(OVERRIDE_SYSTEM, "will-monitor", "Will monitor the patient"));
+
+  private final ObjectMapper json;
+
+  public CardRenderer(ObjectMapper json) {
+    this.json = json;
+  }
+
+  /**
+   * @param baseUrl absolute URL of this service, for links to the rule pages
+   * @param incomplete human names of the data that could not be read ("conditions")
+   */
+  public List<Card> render(
+      Evaluation evaluation,
+      RulePack pack,
+      String patientId,
+      String baseUrl,
+      List<String> incomplete) {
+    List<Card> cards = new ArrayList<>();
+    for (Finding finding : evaluation.findings()) {
+      cards.add(card(finding, pack, patientId, baseUrl));
+    }
+    if (!evaluation.triggeringOrders().isEmpty() && !incomplete.isEmpty()) {
+      cards.add(incompleteCard(pack, baseUrl, incomplete));
+    }
+    return cards;
+  }
+
+  private Card card(Finding finding, RulePack pack, String patientId, String baseUrl) {
+    var rule = finding.rule();
+    String ruleUrl = baseUrl + "/rules/" + rule.id();
+    List<Suggestion> suggestions = suggestions(finding, patientId);
+    return new Card(
+        UUID.randomUUID().toString(),
+        summary(finding),
+        detail(finding, pack),
+        finding.severity().indicator(),
+        new CardSource(
+            "Ketamine interaction rules " + pack.version(),
+            ruleUrl,
+            null,
+            new Coding(RULE_SYSTEM, rule.id(), rule.title())),
+        suggestions,
+        suggestions.isEmpty() ? null : "at-most-one",
+        OVERRIDE_REASONS,
+        List.of(new Link("Rule details and sources", ruleUrl, "absolute", null)));
+  }
+
+  static String summary(Finding finding) {
+    String drugs =
+        finding.medications().stream()
+            .map(Medication::displayName)
+            .distinct()
+            .collect(Collectors.joining(", "));
+    String conditions =
+        finding.conditions().stream()
+            .map(org.ketaminecds.engine.Condition::displayName)
+            .distinct()
+            .collect(Collectors.joining(", "));
+    String what = !drugs.isEmpty() ? drugs : !conditions.isEmpty() ? conditions : "";
+    String order = orderName(finding);
+    String label = finding.rule().subject().label();
+    String risk = finding.rule().risk();
+    String summary;
+    if (finding.bloodPressure().isPresent()) {
+      summary = order + " with BP " + finding.bloodPressure().get().display() + ": " + risk;
+    } else {
+      summary = order + " + " + what + " (" + label + "): " + risk;
+      if (summary.length() > Card.MAX_SUMMARY) {
+        summary = order + " + " + label + ": " + risk;
+      }
+    }
+    return summary.length() > Card.MAX_SUMMARY
+        ? summary.substring(0, Card.MAX_SUMMARY - 1) + "…"
+        : summary;
+  }
+
+  private static String orderName(Finding finding) {
+    String trigger = finding.rule().triggers().size() == 1 ? finding.rule().triggers().get(0) : "";
+    String name = finding.order().displayName();
+    String lower = name.toLowerCase(java.util.Locale.ROOT);
+    if (lower.contains("esketamine") || lower.contains("spravato")) {
+      return "Esketamine";
+    }
+    if (lower.contains("ketamine") || lower.contains("ketalar")) {
+      return "Ketamine";
+    }
+    return trigger.isEmpty() ? "Ketamine" : capitalise(trigger);
+  }
+
+  private static String capitalise(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
+  private String detail(Finding finding, RulePack pack) {
+    var rule = finding.rule();
+    StringBuilder md = new StringBuilder();
+    md.append("**").append(rule.title()).append("**\n\n");
+    md.append("**Found:** ").append(found(finding)).append("\n\n");
+    if (finding.confidence() == MatchConfidence.TEXT) {
+      md.append(
+          "> Matched by name only (no recognised code). Check that the entry really is this"
+              + " medication.\n\n");
+    }
+    md.append("**Risk:** ").append(rule.consequence()).append(' ').append(rule.seriousness());
+    md.append("\n\n**Why:** ").append(rule.mechanism());
+    md.append("\n\n**What to do:** ").append(rule.action());
+    if (!finding.appliedModifiers().isEmpty()) {
+      md.append("\n\n**This patient's risk is higher:**\n");
+      for (Modifier modifier : finding.appliedModifiers()) {
+        md.append("- ")
+            .append(modifier.description())
+            .append(" (")
+            .append(modifier.severity().indicator())
+            .append("): ")
+            .append(modifier.action())
+            .append('\n');
+      }
+    }
+    if (!rule.frequency().isBlank()) {
+      md.append("\n\n**How often:** ").append(rule.frequency());
+    }
+    md.append("\n\n**Evidence:**\n");
+    Set<Evidence> evidence = new LinkedHashSet<>(rule.evidence());
+    finding.appliedModifiers().forEach(m -> evidence.addAll(m.evidence()));
+    for (Evidence e : evidence) {
+      Source source = pack.source(e.source()).orElse(new Source(e.source(), e.source(), ""));
+      md.append("- ").append(e.statement()).append(" — ");
+      if (source.url().isBlank()) {
+        md.append("*").append(source.title()).append("*");
+      } else {
+        md.append("[").append(source.title()).append("](").append(source.url()).append(")");
+      }
+      md.append('\n');
+    }
+    md.append("\nRule `")
+        .append(rule.id())
+        .append("`, rule pack ")
+        .append(pack.id())
+        .append(' ')
+        .append(pack.version())
+        .append('.');
+    return md.toString();
+  }
+
+  private static String found(Finding finding) {
+    List<String> parts = new ArrayList<>();
+    for (Medication m : finding.medications()) {
+      String where =
+          switch (m.origin()) {
+            case DRAFT_ORDER -> "order in this session";
+            case REQUEST -> "medication order";
+            case STATEMENT -> "reported by the patient / medication list";
+          };
+      String ended =
+          m.endedOn().map(d -> ", ended " + (d.getYear() < 1900 ? "(date unknown)" : d)).orElse("");
+      parts.add(m.displayName() + " (" + where + ended + ")");
+    }
+    finding.conditions().forEach(c -> parts.add(c.displayName() + " (problem list)"));
+    finding.bloodPressure().ifPresent(bp -> parts.add("latest blood pressure " + bp.display()));
+    return String.join("; ", parts);
+  }
+
+  private List<Suggestion> suggestions(Finding finding, String patientId) {
+    List<Suggestion> result = new ArrayList<>();
+    for (String id : finding.rule().suggestions()) {
+      switch (id) {
+        case "cancel-ketamine-order" -> {
+          if (finding.order().origin() == Origin.DRAFT_ORDER) {
+            result.add(
+                new Suggestion(
+                    "Cancel the " + orderName(finding).toLowerCase() + " order",
+                    UUID.randomUUID().toString(),
+                    finding.severity().compareTo(org.ketaminecds.engine.Severity.CRITICAL) >= 0,
+                    List.of(
+                        new Action(
+                            "delete",
+                            "Remove the draft " + orderName(finding).toLowerCase() + " order",
+                            null,
+                            finding.order().reference()))));
+          }
+        }
+        case "order-bp-monitoring" ->
+            result.add(
+                new Suggestion(
+                    "Order blood-pressure monitoring before, during and after the session",
+                    UUID.randomUUID().toString(),
+                    false,
+                    List.of(
+                        new Action(
+                            "create",
+                            "Blood-pressure monitoring order",
+                            bpMonitoringRequest(patientId),
+                            null))));
+        default -> {
+          // An unknown suggestion id is caught by the pack validation test; render nothing.
+        }
+      }
+    }
+    return result;
+  }
+
+  private JsonNode bpMonitoringRequest(String patientId) {
+    var request = json.createObjectNode();
+    request.put("resourceType", "ServiceRequest");
+    request.put("status", "draft");
+    request.put("intent", "proposal");
+    var code = request.putObject("code");
+    var coding = code.putArray("coding").addObject();
+    coding.put("system", "http://snomed.info/sct");
+    coding.put("code", "46973005");
+    coding.put("display", "Blood pressure taking");
+    code.put("text", "Blood pressure monitoring before, during and after ketamine administration");
+    request.putObject("subject").put("reference", "Patient/" + patientId);
+    return request;
+  }
+
+  private Card incompleteCard(RulePack pack, String baseUrl, List<String> incomplete) {
+    String missing = String.join(", ", incomplete);
+    return new Card(
+        UUID.randomUUID().toString(),
+        "Ketamine interaction check incomplete: " + missing + " could not be read",
+        "The check ran on the medications it could read, but the patient's "
+            + missing
+            + " could not be obtained from the EHR. Rules that depend on them (age, conditions,"
+            + " blood pressure) were not evaluated. Review these yourself before going ahead.",
+        "info",
+        new CardSource(
+            "Ketamine interaction rules " + pack.version(),
+            baseUrl + "/rules",
+            null,
+            new Coding(RULE_SYSTEM, "check-incomplete", "Interaction check incomplete")),
+        List.of(),
+        null,
+        List.of(),
+        List.of());
+  }
+}

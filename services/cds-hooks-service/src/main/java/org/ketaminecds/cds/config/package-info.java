@@ -1,0 +1,2 @@
+/** Operator settings and cross-cutting web configuration (CORS). */
+package org.ketaminecds.cds.config;

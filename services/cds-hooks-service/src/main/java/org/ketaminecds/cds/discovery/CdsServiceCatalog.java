@@ -1,0 +1,87 @@
+package org.ketaminecds.cds.discovery;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.ketaminecds.engine.knowledge.RulePack;
+import org.springframework.stereotype.Component;
+
+/**
+ * The services on offer and their prefetch templates. The templates use only the tokens the CDS
+ * Hooks 2.0 order hooks allow ({@code {{context.patientId}}}) and only search parameters EHRs
+ * commonly support.
+ */
+@Component
+public class CdsServiceCatalog {
+
+  public static final String ORDER_SELECT_ID = "ketamine-order-select";
+  public static final String ORDER_SIGN_ID = "ketamine-order-sign";
+
+  /** Prefetch keys; the same keys are used when the service fetches what was not prefetched. */
+  public static final String PATIENT = "patient";
+
+  public static final String MEDICATION_REQUESTS = "medicationRequests";
+  public static final String MEDICATION_STATEMENTS = "medicationStatements";
+  public static final String CONDITIONS = "conditions";
+  public static final String BLOOD_PRESSURE = "bloodPressure";
+
+  static final Map<String, String> PREFETCH = prefetch();
+
+  private final List<CdsService> services;
+
+  public CdsServiceCatalog(RulePack rulePack) {
+    String requirements =
+        "Send the patient's active, on-hold and recently ended MedicationRequests and"
+            + " MedicationStatements, active Conditions and recent blood-pressure Observations"
+            + " (prefetch or FHIR access). Rule pack "
+            + rulePack.id()
+            + " version "
+            + rulePack.version()
+            + ".";
+    this.services =
+        List.of(
+            new CdsService(
+                Hook.ORDER_SELECT,
+                ORDER_SELECT_ID,
+                "Ketamine and esketamine interaction check (order selection)",
+                "When a ketamine or esketamine order is selected, checks the patient's medications,"
+                    + " conditions and blood pressure for interactions and cautions.",
+                PREFETCH,
+                requirements),
+            new CdsService(
+                Hook.ORDER_SIGN,
+                ORDER_SIGN_ID,
+                "Ketamine and esketamine interaction check (order signing)",
+                "Before a ketamine or esketamine order is signed, checks the patient's medications,"
+                    + " conditions and blood pressure for interactions and cautions.",
+                PREFETCH,
+                requirements));
+  }
+
+  public List<CdsService> services() {
+    return services;
+  }
+
+  public Optional<CdsService> find(String id) {
+    return services.stream().filter(s -> s.id().equals(id)).findFirst();
+  }
+
+  private static Map<String, String> prefetch() {
+    Map<String, String> templates = new LinkedHashMap<>();
+    templates.put(PATIENT, "Patient/{{context.patientId}}");
+    // stopped and completed are included: an MAOI stays relevant for 14 days after it ends.
+    templates.put(
+        MEDICATION_REQUESTS,
+        "MedicationRequest?patient={{context.patientId}}&status=active,on-hold,stopped,completed");
+    templates.put(MEDICATION_STATEMENTS, "MedicationStatement?patient={{context.patientId}}");
+    templates.put(CONDITIONS, "Condition?patient={{context.patientId}}&clinical-status=active");
+    templates.put(
+        BLOOD_PRESSURE,
+        "Observation?patient={{context.patientId}}"
+            + "&code=http://loinc.org|85354-9,http://loinc.org|8480-6,http://loinc.org|8462-4"
+            + "&_sort=-date&_count=10");
+    return Collections.unmodifiableMap(templates);
+  }
+}

@@ -1,0 +1,41 @@
+package org.ketaminecds.cds.errors;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.boot.web.servlet.error.ErrorController;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Whatever reaches the container's error page (filters, unmapped paths) still gets the JSON error
+ * body instead of Spring's default page.
+ */
+@RestController
+class JsonErrorController implements ErrorController {
+
+  @RequestMapping("/error")
+  ResponseEntity<ErrorBody> error(HttpServletRequest request) {
+    Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+    Object exception = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+    if (exception instanceof CdsException refused) {
+      return ApiExceptionHandler.respond(refused.code(), refused.getMessage());
+    }
+    int code = status instanceof Integer i ? i : 500;
+    HttpStatus http = HttpStatus.resolve(code);
+    ErrorCode errorCode =
+        switch (code) {
+          case 400 -> ErrorCode.MALFORMED_JSON;
+          case 401 -> ErrorCode.UNAUTHORIZED;
+          case 403 -> ErrorCode.FORBIDDEN;
+          case 404 -> ErrorCode.NOT_FOUND;
+          case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+          case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+          case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+          default -> ErrorCode.INTERNAL_ERROR;
+        };
+    String message = http == null ? "request failed" : http.getReasonPhrase().toLowerCase();
+    return ResponseEntity.status(code).body(ErrorBody.of(errorCode, message));
+  }
+}

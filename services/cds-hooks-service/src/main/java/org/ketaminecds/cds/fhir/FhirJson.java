@@ -1,0 +1,165 @@
+package org.ketaminecds.cds.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.parser.ErrorHandlerAdapter;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.json.BaseJsonLikeValue;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.ketaminecds.cds.errors.CdsException;
+import org.ketaminecds.cds.errors.ErrorCode;
+import org.springframework.stereotype.Component;
+
+/**
+ * Parses FHIR R4 JSON from requests with HAPI. An element R4 does not define, a value of the wrong
+ * JSON type or an invalid primitive is refused with 400 naming the request field: a medication
+ * whose code sits in an element we silently dropped (an R5 {@code medication.concept}, say) would
+ * otherwise pass the check unseen.
+ */
+@Component
+public class FhirJson {
+
+  private final FhirContext context;
+  private final ObjectMapper json;
+
+  public FhirJson(FhirContext context, ObjectMapper json) {
+    this.context = context;
+    this.json = json;
+  }
+
+  public FhirContext context() {
+    return context;
+  }
+
+  /**
+   * Parses a resource of the expected type.
+   *
+   * @param field the request field it came from, for error messages
+   */
+  public <T extends IBaseResource> T parse(JsonNode node, Class<T> type, String field) {
+    IBaseResource resource = parse(node, field);
+    if (!type.isInstance(resource)) {
+      throw new CdsException(
+          ErrorCode.INVALID_FHIR,
+          "'"
+              + field
+              + "' must be a FHIR "
+              + context.getResourceType(type)
+              + ", not "
+              + context.getResourceType(resource));
+    }
+    return type.cast(resource);
+  }
+
+  /** Parses any R4 resource. */
+  public IBaseResource parse(JsonNode node, String field) {
+    if (node == null || !node.isObject()) {
+      throw CdsException.invalid(field, "must be a FHIR resource (a JSON object)");
+    }
+    if (!node.path("resourceType").isTextual()) {
+      throw new CdsException(
+          ErrorCode.INVALID_FHIR, "'" + field + "' has no resourceType: not a FHIR resource");
+    }
+    String text;
+    try {
+      text = json.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw CdsException.invalid(field, "could not be read");
+    }
+    try {
+      return parser(field).parseResource(text);
+    } catch (DataFormatException | IllegalArgumentException | IllegalStateException e) {
+      throw new CdsException(
+          ErrorCode.INVALID_FHIR, "'" + field + "' is not valid FHIR R4: " + brief(e.getMessage()));
+    }
+  }
+
+  public String encode(IBaseResource resource) {
+    return context.newJsonParser().encodeResourceToString(resource);
+  }
+
+  private IParser parser(String field) {
+    return context.newJsonParser().setParserErrorHandler(new RefusingErrorHandler(field));
+  }
+
+  private static String brief(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    // HAPI prefixes messages with an internal code such as "HAPI-1861: ".
+    String plain = message.replaceFirst("^HAPI-\\d+: ", "");
+    return plain.length() > 300 ? plain.substring(0, 300) : plain;
+  }
+
+  /** Turns HAPI's parse warnings into refusals; ignores what is harmless. */
+  private static final class RefusingErrorHandler extends ErrorHandlerAdapter {
+    private final String field;
+
+    RefusingErrorHandler(String field) {
+      this.field = field;
+    }
+
+    @Override
+    public void unknownElement(IParseLocation location, String name) {
+      throw refuse("unknown element '" + name + "'" + at(location));
+    }
+
+    @Override
+    public void unknownAttribute(IParseLocation location, String name) {
+      throw refuse("unknown attribute '" + name + "'" + at(location));
+    }
+
+    @Override
+    public void incorrectJsonType(
+        IParseLocation location,
+        String name,
+        BaseJsonLikeValue.ValueType expected,
+        BaseJsonLikeValue.ScalarType expectedScalar,
+        BaseJsonLikeValue.ValueType found,
+        BaseJsonLikeValue.ScalarType foundScalar) {
+      throw refuse(
+          "element '"
+              + name
+              + "'"
+              + at(location)
+              + " should be "
+              + describe(expected, expectedScalar)
+              + " but is "
+              + describe(found, foundScalar));
+    }
+
+    @Override
+    public void invalidValue(IParseLocation location, String value, String error) {
+      throw refuse("invalid value" + at(location) + ": " + brief(error));
+    }
+
+    @Override
+    public void unexpectedRepeatingElement(IParseLocation location, String name) {
+      throw refuse("element '" + name + "'" + at(location) + " must not repeat");
+    }
+
+    private CdsException refuse(String problem) {
+      return new CdsException(
+          ErrorCode.INVALID_FHIR, "'" + field + "' is not valid FHIR R4: " + problem);
+    }
+
+    private static String at(IParseLocation location) {
+      return location == null || location.getParentElementName() == null
+          ? ""
+          : " in " + location.getParentElementName();
+    }
+
+    private static String describe(
+        BaseJsonLikeValue.ValueType type, BaseJsonLikeValue.ScalarType scalar) {
+      if (type == null) {
+        return "absent";
+      }
+      return scalar == null
+          ? type.name().toLowerCase()
+          : scalar.name().toLowerCase() + " " + type.name().toLowerCase();
+    }
+  }
+}

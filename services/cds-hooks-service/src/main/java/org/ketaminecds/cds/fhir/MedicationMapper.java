@@ -1,0 +1,299 @@
+package org.ketaminecds.cds.fhir;
+
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DomainResource;
+import org.hl7.fhir.r4.model.Dosage;
+import org.hl7.fhir.r4.model.Medication;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.MedicationStatement;
+import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Type;
+import org.ketaminecds.engine.Code;
+import org.ketaminecds.engine.Origin;
+import org.ketaminecds.engine.Route;
+
+/**
+ * Maps MedicationRequest and MedicationStatement onto the engine's {@link
+ * org.ketaminecds.engine.Medication}, whichever way the EHR coded the drug: a CodeableConcept, or a
+ * reference to a contained Medication, a Medication elsewhere in the request, or one fetched by the
+ * caller. A Medication's ingredients count as its codes, so combination products match each
+ * ingredient's class.
+ */
+public final class MedicationMapper {
+
+  /** SNOMED CT route codes (the FHIR R4 route value set) onto the routes the rules know. */
+  private static final Map<String, Route> SNOMED_ROUTES =
+      Map.ofEntries(
+          Map.entry("26643006", Route.ORAL),
+          Map.entry("47625008", Route.INTRAVENOUS),
+          Map.entry("78421000", Route.INTRAMUSCULAR),
+          Map.entry("34206005", Route.SUBCUTANEOUS),
+          Map.entry("46713006", Route.INTRANASAL),
+          Map.entry("37839007", Route.ORAL), // sublingual: absorbed by mouth
+          Map.entry("54471007", Route.ORAL)); // buccal
+
+  private final Map<String, Resource> elsewhere;
+  private final ZoneId zone;
+
+  /**
+   * @param elsewhere resources outside the one being mapped that references may point to
+   *     (draftOrders entries, included Medications), by {@code Type/id} and by full URL
+   */
+  public MedicationMapper(Map<String, Resource> elsewhere, ZoneId zone) {
+    this.elsewhere = elsewhere;
+    this.zone = zone;
+  }
+
+  /** A draft or recorded MedicationRequest; empty when its status means it is not real. */
+  public Optional<org.ketaminecds.engine.Medication> fromRequest(
+      MedicationRequest request, Origin origin, LocalDate today) {
+    String status =
+        request.hasStatus()
+            ? request.getStatus().toCode()
+            : origin == Origin.DRAFT_ORDER ? "draft" : "unknown";
+    Optional<LocalDate> endedOn;
+    switch (status) {
+      case "active", "on-hold", "draft", "unknown" -> endedOn = Optional.empty();
+      case "stopped", "completed" ->
+          endedOn = Optional.of(requestEnd(request).orElse(LocalDate.MIN));
+      default -> {
+        return Optional.empty(); // cancelled, entered-in-error
+      }
+    }
+    if (origin != Origin.DRAFT_ORDER && "draft".equals(status)) {
+      return Optional.empty(); // someone else's unsigned order
+    }
+    Concept concept = concept(request, request.getMedication());
+    Route route = route(request.getDosageInstruction(), concept);
+    return Optional.of(
+        new org.ketaminecds.engine.Medication(
+            reference(request), origin, concept.codes, concept.names, route, endedOn));
+  }
+
+  /** A patient-reported, OTC or herbal MedicationStatement; empty when it does not count. */
+  public Optional<org.ketaminecds.engine.Medication> fromStatement(
+      MedicationStatement statement, LocalDate today) {
+    String status = statement.hasStatus() ? statement.getStatus().toCode() : "unknown";
+    Optional<LocalDate> end = statementEnd(statement);
+    Optional<LocalDate> endedOn;
+    switch (status) {
+      case "active", "intended", "on-hold", "unknown" ->
+          endedOn = end.filter(e -> e.isBefore(today));
+      case "completed", "stopped" -> endedOn = Optional.of(end.orElse(LocalDate.MIN));
+      default -> {
+        return Optional.empty(); // entered-in-error, not-taken
+      }
+    }
+    Concept concept = concept(statement, statement.getMedication());
+    Route route = route(statement.getDosage(), concept);
+    return Optional.of(
+        new org.ketaminecds.engine.Medication(
+            reference(statement), Origin.STATEMENT, concept.codes, concept.names, route, endedOn));
+  }
+
+  private Optional<LocalDate> requestEnd(MedicationRequest request) {
+    Optional<LocalDate> validity =
+        request.hasDispenseRequest() && request.getDispenseRequest().hasValidityPeriod()
+            ? date(request.getDispenseRequest().getValidityPeriod().getEnd())
+            : Optional.empty();
+    if (validity.isPresent()) {
+      return validity;
+    }
+    for (Dosage dosage : request.getDosageInstruction()) {
+      if (dosage.hasTiming()
+          && dosage.getTiming().hasRepeat()
+          && dosage.getTiming().getRepeat().hasBoundsPeriod()) {
+        Optional<LocalDate> end = date(dosage.getTiming().getRepeat().getBoundsPeriod().getEnd());
+        if (end.isPresent()) {
+          return end;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Optional<LocalDate> statementEnd(MedicationStatement statement) {
+    if (statement.hasEffectivePeriod()) {
+      Period period = statement.getEffectivePeriod();
+      return date(period.getEnd());
+    }
+    return Optional.empty();
+  }
+
+  private Optional<LocalDate> date(Date date) {
+    return Optional.ofNullable(date).map(d -> d.toInstant().atZone(zone).toLocalDate());
+  }
+
+  private Concept concept(DomainResource owner, Type medication) {
+    Concept concept = new Concept();
+    if (medication instanceof CodeableConcept cc) {
+      concept.add(cc);
+    } else if (medication instanceof Reference ref) {
+      Optional<Medication> resolved = resolve(owner, ref);
+      resolved.ifPresent(concept::add);
+      if (ref.hasDisplay()) {
+        concept.names.add(ref.getDisplay());
+      }
+    }
+    return concept;
+  }
+
+  private Optional<Medication> resolve(DomainResource owner, Reference ref) {
+    if (ref.getResource() instanceof Medication m) {
+      return Optional.of(m); // HAPI links contained resources while parsing
+    }
+    String value = ref.getReference();
+    if (value == null || value.isBlank()) {
+      return Optional.empty();
+    }
+    if (value.startsWith("#")) {
+      String id = value.substring(1);
+      return owner.getContained().stream()
+          .filter(r -> r instanceof Medication && id.equals(r.getIdElement().getIdPart()))
+          .map(Medication.class::cast)
+          .findFirst();
+    }
+    Resource found = elsewhere.get(value);
+    if (found == null && value.contains("/_history/")) {
+      found = elsewhere.get(value.substring(0, value.indexOf("/_history/")));
+    }
+    if (found == null) {
+      // An absolute URL whose tail is Medication/id.
+      int at = value.lastIndexOf("Medication/");
+      if (at > 0) {
+        found = elsewhere.get(value.substring(at));
+      }
+    }
+    return found instanceof Medication m ? Optional.of(m) : Optional.empty();
+  }
+
+  private Route route(List<Dosage> dosages, Concept concept) {
+    for (Dosage dosage : dosages) {
+      if (!dosage.hasRoute()) {
+        continue;
+      }
+      for (Coding coding : dosage.getRoute().getCoding()) {
+        Route route = SNOMED_ROUTES.get(coding.getCode());
+        if (route != null) {
+          return route;
+        }
+      }
+      Route byText = routeFromText(dosage.getRoute().getText());
+      if (byText != Route.UNKNOWN) {
+        return byText;
+      }
+      for (Coding coding : dosage.getRoute().getCoding()) {
+        Route byDisplay = routeFromText(coding.getDisplay());
+        if (byDisplay != Route.UNKNOWN) {
+          return byDisplay;
+        }
+      }
+    }
+    // No route given: the product name often says it ("nasal spray", "oral solution", "inj").
+    for (String name : concept.routeHints()) {
+      Route byName = routeFromText(name);
+      if (byName != Route.UNKNOWN) {
+        return byName;
+      }
+    }
+    return Route.UNKNOWN;
+  }
+
+  static Route routeFromText(String text) {
+    if (text == null) {
+      return Route.UNKNOWN;
+    }
+    String t = " " + text.toLowerCase(Locale.ROOT).replaceAll("[^a-z]+", " ") + " ";
+    if (t.contains(" nasal ") || t.contains(" intranasal ") || t.contains(" spray ")) {
+      return Route.INTRANASAL;
+    }
+    if (t.contains(" intravenous ") || t.contains(" iv ")) {
+      return Route.INTRAVENOUS;
+    }
+    if (t.contains(" intramuscular ") || t.contains(" im ")) {
+      return Route.INTRAMUSCULAR;
+    }
+    if (t.contains(" subcutaneous ") || t.contains(" sc ") || t.contains(" subq ")) {
+      return Route.SUBCUTANEOUS;
+    }
+    if (t.contains(" oral ")
+        || t.contains(" po ")
+        || t.contains(" by mouth ")
+        || t.contains(" tab ")
+        || t.contains(" tablet ")
+        || t.contains(" capsule ")
+        || t.contains(" cap ")
+        || t.contains(" lozenge ")
+        || t.contains(" troche ")
+        || t.contains(" sublingual ")) {
+      return Route.ORAL;
+    }
+    if (t.contains(" inj ") || t.contains(" injection ") || t.contains(" injectable ")) {
+      return Route.OTHER;
+    }
+    return Route.UNKNOWN;
+  }
+
+  private static String reference(Resource resource) {
+    if (resource.hasIdElement() && resource.getIdElement().hasIdPart()) {
+      return resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+    }
+    return resource.fhirType();
+  }
+
+  /** Codes and names gathered from a concept, a Medication and its ingredients. */
+  private static final class Concept {
+    final List<Code> codes = new ArrayList<>();
+    final List<String> names = new ArrayList<>();
+    final List<String> formNames = new ArrayList<>();
+
+    void add(CodeableConcept cc) {
+      if (cc.hasText()) {
+        names.add(cc.getText());
+      }
+      for (Coding coding : cc.getCoding()) {
+        if (coding.hasSystem() && coding.hasCode()) {
+          codes.add(new Code(coding.getSystem(), coding.getCode()));
+        }
+        if (coding.hasDisplay()) {
+          names.add(coding.getDisplay());
+        }
+      }
+    }
+
+    void add(Medication medication) {
+      if (medication.hasCode()) {
+        add(medication.getCode());
+      }
+      for (Medication.MedicationIngredientComponent ingredient : medication.getIngredient()) {
+        if (ingredient.getItem() instanceof CodeableConcept cc) {
+          add(cc);
+        } else if (ingredient.getItem() instanceof Reference r && r.hasDisplay()) {
+          names.add(r.getDisplay());
+        }
+      }
+      if (medication.hasForm()) {
+        // The dose form feeds route detection ("nasal spray"), not drug matching.
+        formNames.add(medication.getForm().getText());
+        medication.getForm().getCoding().forEach(c -> formNames.add(c.getDisplay()));
+      }
+    }
+
+    List<String> routeHints() {
+      List<String> hints = new ArrayList<>(formNames);
+      hints.addAll(names);
+      return hints;
+    }
+  }
+}

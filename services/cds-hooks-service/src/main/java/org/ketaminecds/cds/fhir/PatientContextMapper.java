@@ -1,0 +1,165 @@
+package org.ketaminecds.cds.fhir;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Period;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Quantity;
+import org.ketaminecds.engine.BloodPressure;
+import org.ketaminecds.engine.Code;
+import org.ketaminecds.engine.PatientContext;
+
+/** Maps Patient, Condition and blood-pressure Observations onto the engine's patient context. */
+public final class PatientContextMapper {
+
+  static final String BP_PANEL = "85354-9";
+  static final String SYSTOLIC = "8480-6";
+  static final String DIASTOLIC = "8462-4";
+
+  private static final Set<String> ACTIVE_CLINICAL = Set.of("active", "recurrence", "relapse");
+  private static final Set<String> EXCLUDED_VERIFICATION =
+      Set.of("refuted", "entered-in-error", "unconfirmed", "provisional", "differential");
+  private static final Set<String> USABLE_OBSERVATION = Set.of("final", "amended", "corrected");
+
+  public PatientContext map(
+      Optional<Patient> patient,
+      List<Condition> conditions,
+      List<Observation> observations,
+      LocalDate today) {
+    return new PatientContext(
+        patient.flatMap(p -> age(p, today)).map(OptionalInt::of).orElse(OptionalInt.empty()),
+        conditions(conditions),
+        latestBloodPressure(observations));
+  }
+
+  private Optional<Integer> age(Patient patient, LocalDate today) {
+    if (!patient.hasBirthDate()) {
+      return Optional.empty();
+    }
+    // Read the date as written: no time zone shifts a birthday. Year-only dates count from 1 Jan.
+    DateType date = patient.getBirthDateElement();
+    LocalDate born =
+        LocalDate.of(
+            date.getYear(),
+            date.getMonth() == null ? 1 : date.getMonth() + 1,
+            date.getDay() == null ? 1 : date.getDay());
+    if (born.isAfter(today)) {
+      return Optional.empty();
+    }
+    return Optional.of(Period.between(born, today).getYears());
+  }
+
+  private List<org.ketaminecds.engine.Condition> conditions(List<Condition> conditions) {
+    List<org.ketaminecds.engine.Condition> result = new ArrayList<>();
+    for (Condition c : conditions) {
+      // Absent clinicalStatus is read as active: some EHRs omit it on problem-list entries.
+      boolean active = !c.hasClinicalStatus() || anyCode(c.getClinicalStatus(), ACTIVE_CLINICAL);
+      boolean confirmed =
+          !c.hasVerificationStatus() || !anyCode(c.getVerificationStatus(), EXCLUDED_VERIFICATION);
+      if (!active || !confirmed || c.hasAbatement()) {
+        continue;
+      }
+      List<Code> codes = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      collect(c.getCode(), codes, names);
+      result.add(new org.ketaminecds.engine.Condition(reference(c), codes, names));
+    }
+    return result;
+  }
+
+  private Optional<BloodPressure> latestBloodPressure(List<Observation> observations) {
+    return observations.stream()
+        .filter(o -> !o.hasStatus() || USABLE_OBSERVATION.contains(o.getStatus().toCode()))
+        .map(this::reading)
+        .flatMap(Optional::stream)
+        .max(Comparator.comparing(bp -> bp.effective().orElse(Instant.EPOCH)));
+  }
+
+  private Optional<BloodPressure> reading(Observation o) {
+    OptionalInt systolic = OptionalInt.empty();
+    OptionalInt diastolic = OptionalInt.empty();
+    if (hasLoinc(o.getCode(), SYSTOLIC) && o.hasValueQuantity()) {
+      systolic = mmHg(o.getValueQuantity());
+    } else if (hasLoinc(o.getCode(), DIASTOLIC) && o.hasValueQuantity()) {
+      diastolic = mmHg(o.getValueQuantity());
+    }
+    for (Observation.ObservationComponentComponent component : o.getComponent()) {
+      if (!component.hasValueQuantity()) {
+        continue;
+      }
+      if (hasLoinc(component.getCode(), SYSTOLIC)) {
+        systolic = mmHg(component.getValueQuantity());
+      } else if (hasLoinc(component.getCode(), DIASTOLIC)) {
+        diastolic = mmHg(component.getValueQuantity());
+      }
+    }
+    if (systolic.isEmpty() && diastolic.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Instant> when = Optional.empty();
+    if (o.hasEffectiveDateTimeType()) {
+      when = Optional.ofNullable(o.getEffectiveDateTimeType().getValue()).map(d -> d.toInstant());
+    } else if (o.hasEffectivePeriod() && o.getEffectivePeriod().hasStart()) {
+      when = Optional.of(o.getEffectivePeriod().getStart().toInstant());
+    } else if (o.hasIssued()) {
+      when = Optional.of(o.getIssued().toInstant());
+    }
+    return Optional.of(new BloodPressure(reference(o), systolic, diastolic, when));
+  }
+
+  private static OptionalInt mmHg(Quantity q) {
+    if (!q.hasValue()) {
+      return OptionalInt.empty();
+    }
+    // Values in kPa are converted; anything else is taken as mmHg (the usual unit).
+    double value = q.getValue().doubleValue();
+    if ("kPa".equalsIgnoreCase(q.getCode()) || "kPa".equalsIgnoreCase(q.getUnit())) {
+      value = value * 7.50062;
+    }
+    return OptionalInt.of((int) Math.round(value));
+  }
+
+  private static boolean hasLoinc(CodeableConcept cc, String code) {
+    for (Coding c : cc.getCoding()) {
+      if (Code.LOINC.equals(c.getSystem()) && code.equals(c.getCode())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean anyCode(CodeableConcept cc, Set<String> codes) {
+    return cc.getCoding().stream().anyMatch(c -> codes.contains(c.getCode()));
+  }
+
+  static void collect(CodeableConcept cc, List<Code> codes, List<String> names) {
+    if (cc.hasText()) {
+      names.add(cc.getText());
+    }
+    for (Coding coding : cc.getCoding()) {
+      if (coding.hasSystem() && coding.hasCode()) {
+        codes.add(new Code(coding.getSystem(), coding.getCode()));
+      }
+      if (coding.hasDisplay()) {
+        names.add(coding.getDisplay());
+      }
+    }
+  }
+
+  private static String reference(org.hl7.fhir.r4.model.Resource r) {
+    return r.hasIdElement() && r.getIdElement().hasIdPart()
+        ? r.fhirType() + "/" + r.getIdElement().getIdPart()
+        : r.fhirType();
+  }
+}

@@ -1,0 +1,139 @@
+package org.ketaminecds.cds.hooks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.ketaminecds.cds.audit.FeedbackAudit.OverrideReason;
+import org.ketaminecds.cds.errors.CdsException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads a CDS Hooks 2.0 feedback body: {@code {"feedback": [{card, outcome, acceptedSuggestions,
+ * overrideReason, outcomeTimestamp}]}}. Every item is validated before any is recorded.
+ */
+@Component
+class FeedbackReader {
+
+  private static final int MAX_ITEMS = 100;
+  private static final int MAX_TEXT = 4096;
+
+  record Item(
+      String card,
+      String outcome,
+      List<String> acceptedSuggestions,
+      Optional<OverrideReason> overrideReason,
+      Instant outcomeTimestamp) {}
+
+  List<Item> read(JsonNode body) {
+    if (body == null || !body.isObject()) {
+      throw CdsException.invalid("feedback", "body must be a JSON object with a 'feedback' array");
+    }
+    JsonNode feedback = body.get("feedback");
+    if (feedback == null || feedback.isNull()) {
+      throw CdsException.missing("feedback");
+    }
+    if (!feedback.isArray() || feedback.isEmpty()) {
+      throw CdsException.invalid("feedback", "must be a non-empty array");
+    }
+    if (feedback.size() > MAX_ITEMS) {
+      throw CdsException.invalid("feedback", "holds more than " + MAX_ITEMS + " items");
+    }
+    List<Item> items = new ArrayList<>();
+    for (int i = 0; i < feedback.size(); i++) {
+      items.add(item(feedback.get(i), "feedback[" + i + "]"));
+    }
+    return items;
+  }
+
+  private Item item(JsonNode node, String path) {
+    if (!node.isObject()) {
+      throw CdsException.invalid(path, "must be an object");
+    }
+    String card = text(node, "card", path + ".card");
+    String outcome = text(node, "outcome", path + ".outcome");
+    if (!outcome.equals("accepted") && !outcome.equals("overridden")) {
+      throw CdsException.invalid(path + ".outcome", "must be 'accepted' or 'overridden'");
+    }
+    String timestamp = text(node, "outcomeTimestamp", path + ".outcomeTimestamp");
+    Instant when;
+    try {
+      when = OffsetDateTime.parse(timestamp).toInstant();
+    } catch (DateTimeParseException e) {
+      throw CdsException.invalid(
+          path + ".outcomeTimestamp", "must be an ISO 8601 date-time with a time zone");
+    }
+    List<String> accepted = new ArrayList<>();
+    JsonNode suggestions = node.get("acceptedSuggestions");
+    if (suggestions != null && !suggestions.isNull()) {
+      if (!suggestions.isArray()) {
+        throw CdsException.invalid(path + ".acceptedSuggestions", "must be an array");
+      }
+      for (int i = 0; i < suggestions.size(); i++) {
+        String p = path + ".acceptedSuggestions[" + i + "]";
+        if (!suggestions.get(i).isObject()) {
+          throw CdsException.invalid(p, "must be an object with an 'id'");
+        }
+        accepted.add(text(suggestions.get(i), "id", p + ".id"));
+      }
+      if (!accepted.isEmpty() && outcome.equals("overridden")) {
+        throw CdsException.invalid(
+            path + ".acceptedSuggestions", "must be empty when the outcome is 'overridden'");
+      }
+    }
+    Optional<OverrideReason> reason = Optional.empty();
+    JsonNode override = node.get("overrideReason");
+    if (override != null && !override.isNull()) {
+      if (outcome.equals("accepted")) {
+        throw CdsException.invalid(
+            path + ".overrideReason", "is only allowed when the outcome is 'overridden'");
+      }
+      reason = Optional.of(overrideReason(override, path + ".overrideReason"));
+    }
+    return new Item(card, outcome, accepted, reason, when);
+  }
+
+  private OverrideReason overrideReason(JsonNode node, String path) {
+    if (!node.isObject()) {
+      throw CdsException.invalid(path, "must be an object");
+    }
+    JsonNode reason = node.get("reason");
+    Optional<String> system = Optional.empty();
+    Optional<String> code = Optional.empty();
+    Optional<String> display = Optional.empty();
+    if (reason != null && !reason.isNull()) {
+      if (!reason.isObject()) {
+        throw CdsException.invalid(path + ".reason", "must be a Coding object");
+      }
+      system = optionalText(reason, "system", path + ".reason.system");
+      code = optionalText(reason, "code", path + ".reason.code");
+      display = optionalText(reason, "display", path + ".reason.display");
+      if (code.isEmpty()) {
+        throw CdsException.missing(path + ".reason.code");
+      }
+    }
+    Optional<String> comment = optionalText(node, "userComment", path + ".userComment");
+    return new OverrideReason(system, code, display, comment);
+  }
+
+  private static String text(JsonNode node, String field, String path) {
+    return optionalText(node, field, path).orElseThrow(() -> CdsException.missing(path));
+  }
+
+  private static Optional<String> optionalText(JsonNode node, String field, String path) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return Optional.empty();
+    }
+    if (!value.isTextual()) {
+      throw CdsException.invalid(path, "must be a string");
+    }
+    if (value.asText().length() > MAX_TEXT) {
+      throw CdsException.invalid(path, "is longer than " + MAX_TEXT + " characters");
+    }
+    return value.asText().isBlank() ? Optional.empty() : Optional.of(value.asText());
+  }
+}

@@ -1,0 +1,219 @@
+package org.ketaminecds.cds.hooks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Bundle;
+import org.ketaminecds.cds.discovery.CdsService;
+import org.ketaminecds.cds.discovery.Hook;
+import org.ketaminecds.cds.errors.CdsException;
+import org.ketaminecds.cds.errors.ErrorCode;
+import org.ketaminecds.cds.fhir.FhirJson;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads a CDS Hooks 2.0 request body into a {@link HookRequest}, refusing with a 400 that names the
+ * field when anything required is missing or of the wrong type.
+ */
+@Component
+class HookRequestReader {
+
+  private static final int MAX_ID_LENGTH = 1024;
+
+  private final FhirJson fhir;
+
+  HookRequestReader(FhirJson fhir) {
+    this.fhir = fhir;
+  }
+
+  HookRequest read(CdsService service, JsonNode body) {
+    if (body == null || !body.isObject()) {
+      throw new CdsException(ErrorCode.MALFORMED_JSON, "request body must be a JSON object");
+    }
+    String hook = text(body, "hook");
+    if (!hook.equals(service.hook())) {
+      throw new CdsException(
+          ErrorCode.HOOK_MISMATCH,
+          "service '"
+              + service.id()
+              + "' answers hook '"
+              + service.hook()
+              + "', not '"
+              + hook
+              + "'");
+    }
+    String hookInstance = text(body, "hookInstance");
+    Optional<String> fhirServer = optionalText(body, "fhirServer").map(this::fhirServer);
+    Optional<FhirAuthorization> authorization = authorization(body.get("fhirAuthorization"));
+    if (authorization.isPresent() && fhirServer.isEmpty()) {
+      throw new CdsException(
+          ErrorCode.MISSING_FIELD, "'fhirServer' is required when 'fhirAuthorization' is given");
+    }
+    JsonNode context = body.get("context");
+    if (context == null || context.isNull()) {
+      throw CdsException.missing("context");
+    }
+    if (!context.isObject()) {
+      throw CdsException.invalid("context", "must be an object");
+    }
+    return new HookRequest(
+        service,
+        hookInstance,
+        fhirServer,
+        authorization,
+        orderContext(service.hookType(), context),
+        prefetch(body.get("prefetch")),
+        Optional.ofNullable(body.get("extension")).filter(e -> !e.isNull()).map(this::extension));
+  }
+
+  private OrderContext orderContext(Hook hook, JsonNode context) {
+    String userId = text(context, "userId", "context.userId");
+    String patientId = text(context, "patientId", "context.patientId");
+    Optional<String> encounterId = optionalText(context, "encounterId", "context.encounterId");
+    JsonNode draftOrdersNode = context.get("draftOrders");
+    if (draftOrdersNode == null || draftOrdersNode.isNull()) {
+      throw CdsException.missing("context.draftOrders");
+    }
+    Bundle draftOrders = fhir.parse(draftOrdersNode, Bundle.class, "context.draftOrders");
+    List<String> selections = List.of();
+    if (hook == Hook.ORDER_SELECT) {
+      selections = selections(context.get("selections"), draftOrders);
+    }
+    return new OrderContext(userId, patientId, encounterId, selections, draftOrders);
+  }
+
+  private List<String> selections(JsonNode node, Bundle draftOrders) {
+    if (node == null || node.isNull()) {
+      throw CdsException.missing("context.selections");
+    }
+    if (!node.isArray()) {
+      throw CdsException.invalid("context.selections", "must be an array of resource ids");
+    }
+    Set<String> known = new HashSet<>();
+    for (Bundle.BundleEntryComponent entry : draftOrders.getEntry()) {
+      if (entry.hasResource() && entry.getResource().hasIdElement()) {
+        var id = entry.getResource().getIdElement();
+        known.add(entry.getResource().fhirType() + "/" + id.getIdPart());
+      }
+    }
+    List<String> selections = new ArrayList<>();
+    for (int i = 0; i < node.size(); i++) {
+      JsonNode selection = node.get(i);
+      String field = "context.selections[" + i + "]";
+      if (!selection.isTextual() || selection.asText().isBlank()) {
+        throw CdsException.invalid(field, "must be a resource id such as MedicationRequest/123");
+      }
+      if (!known.contains(selection.asText())) {
+        throw CdsException.invalid(field, "names no resource in context.draftOrders");
+      }
+      selections.add(selection.asText());
+    }
+    return selections;
+  }
+
+  private Optional<FhirAuthorization> authorization(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return Optional.empty();
+    }
+    if (!node.isObject()) {
+      throw CdsException.invalid("fhirAuthorization", "must be an object");
+    }
+    String tokenType = text(node, "token_type", "fhirAuthorization.token_type");
+    if (!"bearer".equalsIgnoreCase(tokenType)) {
+      throw CdsException.invalid("fhirAuthorization.token_type", "must be Bearer");
+    }
+    JsonNode expiresIn = node.get("expires_in");
+    if (expiresIn == null || expiresIn.isNull()) {
+      throw CdsException.missing("fhirAuthorization.expires_in");
+    }
+    if (!expiresIn.isIntegralNumber() || expiresIn.asLong() < 0) {
+      throw CdsException.invalid(
+          "fhirAuthorization.expires_in", "must be a whole number of seconds");
+    }
+    return Optional.of(
+        new FhirAuthorization(
+            text(node, "access_token", "fhirAuthorization.access_token"),
+            tokenType,
+            expiresIn.asLong(),
+            text(node, "scope", "fhirAuthorization.scope"),
+            text(node, "subject", "fhirAuthorization.subject")));
+  }
+
+  private Map<String, JsonNode> prefetch(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return Map.of();
+    }
+    if (!node.isObject()) {
+      throw CdsException.invalid("prefetch", "must be an object of prefetch keys");
+    }
+    Map<String, JsonNode> prefetch = new LinkedHashMap<>();
+    node.fields()
+        .forEachRemaining(
+            e -> {
+              JsonNode value = e.getValue();
+              if (!value.isNull() && !value.isObject()) {
+                throw CdsException.invalid(
+                    "prefetch." + e.getKey(), "must be a FHIR resource or null");
+              }
+              prefetch.put(e.getKey(), value);
+            });
+    return prefetch;
+  }
+
+  private JsonNode extension(JsonNode node) {
+    if (!node.isObject()) {
+      throw CdsException.invalid("extension", "must be an object");
+    }
+    return node;
+  }
+
+  private String fhirServer(String value) {
+    try {
+      URI uri = new URI(value);
+      String scheme = uri.getScheme();
+      if (uri.getHost() == null || !("https".equals(scheme) || "http".equals(scheme))) {
+        throw CdsException.invalid("fhirServer", "must be an absolute http(s) URL");
+      }
+      return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+    } catch (URISyntaxException e) {
+      throw CdsException.invalid("fhirServer", "must be an absolute http(s) URL");
+    }
+  }
+
+  private static String text(JsonNode node, String field) {
+    return text(node, field, field);
+  }
+
+  private static String text(JsonNode node, String field, String path) {
+    return optionalText(node, field, path).orElseThrow(() -> CdsException.missing(path));
+  }
+
+  private static Optional<String> optionalText(JsonNode node, String field) {
+    return optionalText(node, field, field);
+  }
+
+  private static Optional<String> optionalText(JsonNode node, String field, String path) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return Optional.empty();
+    }
+    if (!value.isTextual()) {
+      throw CdsException.invalid(path, "must be a string");
+    }
+    String text = value.asText();
+    if (text.isBlank()) {
+      throw CdsException.invalid(path, "must not be empty");
+    }
+    if (text.length() > MAX_ID_LENGTH) {
+      throw CdsException.invalid(path, "is longer than " + MAX_ID_LENGTH + " characters");
+    }
+    return Optional.of(text);
+  }
+}

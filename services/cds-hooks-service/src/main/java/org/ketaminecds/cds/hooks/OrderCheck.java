@@ -1,0 +1,146 @@
+package org.ketaminecds.cds.hooks;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.MedicationStatement;
+import org.hl7.fhir.r4.model.Resource;
+import org.ketaminecds.cds.cards.Card;
+import org.ketaminecds.cds.cards.CardRenderer;
+import org.ketaminecds.cds.config.CdsProperties;
+import org.ketaminecds.cds.discovery.CdsServiceCatalog;
+import org.ketaminecds.cds.discovery.Hook;
+import org.ketaminecds.cds.fhir.MedicationMapper;
+import org.ketaminecds.cds.fhir.PatientContextMapper;
+import org.ketaminecds.cds.prefetch.PatientRecord;
+import org.ketaminecds.cds.prefetch.PatientRecordAssembler;
+import org.ketaminecds.engine.Evaluation;
+import org.ketaminecds.engine.EvaluationInput;
+import org.ketaminecds.engine.InteractionEngine;
+import org.ketaminecds.engine.Medication;
+import org.ketaminecds.engine.Origin;
+import org.ketaminecds.engine.PatientContext;
+import org.springframework.stereotype.Component;
+
+/**
+ * The check for one hook call: find the ketamine orders among the draft orders in scope, complete
+ * the patient data (only then: other orders need none), map it, evaluate, write the cards.
+ */
+@Component
+class OrderCheck {
+
+  /** Human names of prefetch keys, for the "check incomplete" card. */
+  private static final Map<String, String> DATA_NAMES =
+      Map.of(
+          CdsServiceCatalog.PATIENT, "demographics (age)",
+          CdsServiceCatalog.CONDITIONS, "conditions",
+          CdsServiceCatalog.BLOOD_PRESSURE, "blood-pressure readings");
+
+  private final InteractionEngine engine;
+  private final PatientRecordAssembler assembler;
+  private final CardRenderer renderer;
+  private final Clock clock;
+  private final ZoneId zone;
+
+  OrderCheck(
+      InteractionEngine engine,
+      PatientRecordAssembler assembler,
+      CardRenderer renderer,
+      Clock clock,
+      CdsProperties properties) {
+    this.engine = engine;
+    this.assembler = assembler;
+    this.renderer = renderer;
+    this.clock = clock;
+    this.zone = properties.timeZone();
+  }
+
+  /** The result of one check: the evaluation (for audit) and the cards. */
+  record Result(Evaluation evaluation, List<Card> cards) {}
+
+  Result run(HookRequest request, String baseUrl) {
+    LocalDate today = LocalDate.now(clock.withZone(zone));
+    Bundle drafts = request.context().draftOrders();
+    Map<String, Resource> draftIndex = index(drafts);
+    MedicationMapper draftMapper = new MedicationMapper(draftIndex, zone);
+
+    Set<String> selected = new HashSet<>(request.context().selections());
+    boolean sign = request.service().hookType() == Hook.ORDER_SIGN;
+    List<Medication> inScope = new ArrayList<>();
+    List<Medication> otherDrafts = new ArrayList<>();
+    for (Bundle.BundleEntryComponent entry : drafts.getEntry()) {
+      if (!(entry.getResource() instanceof MedicationRequest order)) {
+        continue;
+      }
+      Optional<Medication> medication = draftMapper.fromRequest(order, Origin.DRAFT_ORDER, today);
+      if (medication.isEmpty()) {
+        continue;
+      }
+      if (sign || selected.contains(medication.get().reference())) {
+        inScope.add(medication.get());
+      } else {
+        otherDrafts.add(medication.get());
+      }
+    }
+    if (inScope.stream().noneMatch(m -> engine.trigger(m).isPresent())) {
+      Evaluation none = new Evaluation(engine.rulePack().version(), List.of(), List.of());
+      return new Result(none, List.of());
+    }
+
+    PatientRecord record = assembler.assemble(request);
+    Map<String, Resource> references = new HashMap<>(record.resources());
+    references.putAll(draftIndex);
+    MedicationMapper mapper = new MedicationMapper(references, zone);
+    Set<String> draftIds = new HashSet<>();
+    inScope.forEach(m -> draftIds.add(m.reference()));
+    otherDrafts.forEach(m -> draftIds.add(m.reference()));
+    List<Medication> medications = new ArrayList<>();
+    for (MedicationRequest r : record.medicationRequests()) {
+      mapper
+          .fromRequest(r, Origin.REQUEST, today)
+          .filter(m -> !draftIds.contains(m.reference())) // the EHR may list the draft itself
+          .ifPresent(medications::add);
+    }
+    for (MedicationStatement s : record.medicationStatements()) {
+      mapper.fromStatement(s, today).ifPresent(medications::add);
+    }
+    PatientContext patient =
+        new PatientContextMapper()
+            .map(record.patient(), record.conditions(), record.observations(), today);
+
+    Evaluation evaluation =
+        engine.evaluate(new EvaluationInput(inScope, otherDrafts, medications, patient, today));
+    List<String> incomplete =
+        record.unavailable().stream().map(DATA_NAMES::get).filter(n -> n != null).sorted().toList();
+    List<Card> cards =
+        renderer.render(
+            evaluation, engine.rulePack(), request.context().patientId(), baseUrl, incomplete);
+    return new Result(evaluation, cards);
+  }
+
+  private static Map<String, Resource> index(Bundle bundle) {
+    Map<String, Resource> index = new HashMap<>();
+    for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+      Resource resource = entry.getResource();
+      if (resource == null) {
+        continue;
+      }
+      if (resource.hasIdElement() && resource.getIdElement().hasIdPart()) {
+        index.put(resource.fhirType() + "/" + resource.getIdElement().getIdPart(), resource);
+      }
+      if (entry.hasFullUrl()) {
+        index.put(entry.getFullUrl(), resource);
+      }
+    }
+    return index;
+  }
+}

@@ -1,0 +1,189 @@
+package org.ketaminecds.cds.prefetch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.MedicationStatement;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Resource;
+import org.ketaminecds.cds.config.CdsProperties;
+import org.ketaminecds.cds.discovery.CdsServiceCatalog;
+import org.ketaminecds.cds.fhir.FhirJson;
+import org.ketaminecds.cds.hooks.HookRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Builds the {@link PatientRecord} for a hook call. A prefetch key that is present is used as given
+ * ({@code null} meaning "no such data"); a missing key is fetched from {@code fhirServer} with the
+ * EHR's token, all keys in parallel, within the configured total time. Medications are essential:
+ * if they can be obtained neither way the call is refused with 412. Other data (patient,
+ * conditions, blood pressure) is marked unavailable and the check says it is incomplete.
+ */
+@Component
+public class PatientRecordAssembler {
+
+  private static final Logger log = LoggerFactory.getLogger(PatientRecordAssembler.class);
+  private static final Set<String> ESSENTIAL =
+      Set.of(CdsServiceCatalog.MEDICATION_REQUESTS, CdsServiceCatalog.MEDICATION_STATEMENTS);
+
+  private final FhirJson fhir;
+  private final FhirFetcher fetcher;
+  private final ExecutorService executor;
+  private final Duration totalTimeout;
+
+  PatientRecordAssembler(
+      FhirJson fhir, FhirFetcher fetcher, ExecutorService fhirFetchExecutor, CdsProperties props) {
+    this.fhir = fhir;
+    this.fetcher = fetcher;
+    this.executor = fhirFetchExecutor;
+    this.totalTimeout = props.fhir().totalTimeout();
+  }
+
+  public PatientRecord assemble(HookRequest request) {
+    Map<String, String> templates = request.service().prefetch();
+    Map<String, List<Resource>> data = new HashMap<>();
+    Set<String> unavailable = new HashSet<>();
+    Map<String, String> toFetch = new LinkedHashMap<>();
+    for (String key : templates.keySet()) {
+      JsonNode given = request.prefetch().get(key);
+      if (given == null) {
+        toFetch.put(key, templates.get(key));
+      } else if (given.isNull()) {
+        data.put(key, List.of());
+      } else {
+        data.put(key, resources(given, "prefetch." + key));
+      }
+    }
+    if (!toFetch.isEmpty()) {
+      fetchAll(request, toFetch, data, unavailable);
+    }
+    for (String key : ESSENTIAL) {
+      if (unavailable.contains(key)) {
+        throw new PrefetchUnavailableException(
+            "the patient's "
+                + (key.equals(CdsServiceCatalog.MEDICATION_REQUESTS)
+                    ? "medication requests"
+                    : "medication statements")
+                + " were not prefetched and could not be read from fhirServer");
+      }
+    }
+    return record(data, unavailable);
+  }
+
+  private void fetchAll(
+      HookRequest request,
+      Map<String, String> toFetch,
+      Map<String, List<Resource>> data,
+      Set<String> unavailable) {
+    if (request.fhirServer().isEmpty()) {
+      unavailable.addAll(toFetch.keySet());
+      return;
+    }
+    String base = request.fhirServer().get();
+    Optional<String> token =
+        request.fhirAuthorization().map(org.ketaminecds.cds.hooks.FhirAuthorization::accessToken);
+    PrefetchTokenResolver tokens = new PrefetchTokenResolver(contextValues(request));
+    Map<String, CompletableFuture<List<Resource>>> pending = new LinkedHashMap<>();
+    toFetch.forEach(
+        (key, template) -> {
+          Optional<String> query = tokens.resolve(template);
+          if (query.isEmpty()) {
+            unavailable.add(key);
+          } else {
+            pending.put(
+                key,
+                CompletableFuture.supplyAsync(
+                    () -> fetcher.fetch(base, token, query.get()), executor));
+          }
+        });
+    long deadline = System.nanoTime() + totalTimeout.toNanos();
+    for (var entry : pending.entrySet()) {
+      try {
+        long left = Math.max(0, deadline - System.nanoTime());
+        data.put(entry.getKey(), entry.getValue().get(left, TimeUnit.NANOSECONDS));
+      } catch (TimeoutException e) {
+        entry.getValue().cancel(true);
+        unavailable.add(entry.getKey());
+        log.warn("FHIR fetch for prefetch key {} exceeded the time limit", entry.getKey());
+      } catch (ExecutionException e) {
+        unavailable.add(entry.getKey());
+        // The cause's type only: its message may contain a URL with a patient id.
+        log.warn(
+            "FHIR fetch for prefetch key {} failed: {}",
+            entry.getKey(),
+            e.getCause().getClass().getSimpleName());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        unavailable.add(entry.getKey());
+      }
+    }
+  }
+
+  private static Map<String, String> contextValues(HookRequest request) {
+    Map<String, String> values = new HashMap<>();
+    values.put("userId", request.context().userId());
+    values.put("patientId", request.context().patientId());
+    request.context().encounterId().ifPresent(id -> values.put("encounterId", id));
+    return values;
+  }
+
+  private List<Resource> resources(JsonNode node, String field) {
+    IBaseResource resource = fhir.parse(node, field);
+    if (resource instanceof Bundle bundle) {
+      List<Resource> result = new ArrayList<>();
+      bundle.getEntry().stream()
+          .filter(Bundle.BundleEntryComponent::hasResource)
+          .forEach(e -> result.add(e.getResource()));
+      return result;
+    }
+    return List.of((Resource) resource);
+  }
+
+  private static PatientRecord record(Map<String, List<Resource>> data, Set<String> unavailable) {
+    Optional<Patient> patient = Optional.empty();
+    List<MedicationRequest> requests = new ArrayList<>();
+    List<MedicationStatement> statements = new ArrayList<>();
+    List<Condition> conditions = new ArrayList<>();
+    List<Observation> observations = new ArrayList<>();
+    Map<String, Resource> others = new HashMap<>();
+    // Sort by type rather than by key: an EHR may put an included Medication in any bundle.
+    for (List<Resource> resources : data.values()) {
+      for (Resource r : resources) {
+        if (r instanceof Patient p) {
+          patient = Optional.of(p);
+        } else if (r instanceof MedicationRequest m) {
+          requests.add(m);
+        } else if (r instanceof MedicationStatement s) {
+          statements.add(s);
+        } else if (r instanceof Condition c) {
+          conditions.add(c);
+        } else if (r instanceof Observation o) {
+          observations.add(o);
+        } else if (r.hasIdElement() && r.getIdElement().hasIdPart()) {
+          others.put(r.fhirType() + "/" + r.getIdElement().getIdPart(), r);
+        }
+      }
+    }
+    return new PatientRecord(
+        patient, requests, statements, conditions, observations, others, unavailable);
+  }
+}
