@@ -37,10 +37,14 @@ class FhirFetcher {
     accessToken.ifPresent(
         token -> client.registerInterceptor(new BearerTokenAuthInterceptor(token)));
     String url = baseUrl + "/" + query;
-    IBaseResource first = client.fetchResourceFromUrl(IBaseResource.class, url);
-    if (!(first instanceof Bundle bundle)) {
-      return List.of((Resource) first);
+    if (!query.contains("?")) {
+      // An instance read: Patient/123.
+      String type = query.substring(0, query.indexOf('/'));
+      Class<? extends IBaseResource> resourceClass =
+          context.getResourceDefinition(type).getImplementingClass();
+      return List.of((Resource) client.fetchResourceFromUrl(resourceClass, url));
     }
+    Bundle bundle = client.search().byUrl(url).returnBundle(Bundle.class).execute();
     List<Resource> resources = new ArrayList<>();
     int pages = 1;
     while (true) {

@@ -1,0 +1,169 @@
+package org.ketaminecds.cds.prefetch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.ketaminecds.cds.testing.HookRequests.orderSign;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.net.ServerSocket;
+import java.time.Duration;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.ketaminecds.cds.testing.CdsHttp;
+import org.ketaminecds.cds.testing.HookRequests;
+import org.ketaminecds.cds.testing.TestFhirServer;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * Data the EHR did not prefetch is read from its FHIR server: a real HAPI FHIR server on a random
+ * loopback port, healthy, failing, hanging or gone.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "cds.fhir.connect-timeout=300ms",
+      "cds.fhir.read-timeout=500ms",
+      "cds.fhir.total-timeout=1s"
+    })
+class FhirFetchIntegrationTest {
+
+  static final String SIGN = "/cds-services/ketamine-order-sign";
+  static final String RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm";
+  static final Duration BOUND = Duration.ofSeconds(5);
+
+  @LocalServerPort int port;
+  CdsHttp http;
+  TestFhirServer ehr;
+
+  @BeforeEach
+  void start() {
+    http = new CdsHttp(port);
+    ehr = new TestFhirServer();
+    Patient patient = new Patient();
+    patient.setId("p7");
+    patient.setBirthDateElement(new DateType("1960-05-04"));
+    MedicationRequest phenelzine = new MedicationRequest();
+    phenelzine.setId("mao-7");
+    phenelzine.setStatus(MedicationRequest.MedicationRequestStatus.ACTIVE);
+    phenelzine.setIntent(MedicationRequest.MedicationRequestIntent.ORDER);
+    phenelzine.setSubject(new Reference("Patient/p7"));
+    phenelzine.setMedication(
+        new CodeableConcept(new Coding(RXNORM, "8123", "phenelzine")).setText("Nardil 15 mg"));
+    Condition hypertension = new Condition();
+    hypertension.setId("c1");
+    hypertension.setSubject(new Reference("Patient/p7"));
+    hypertension.setCode(
+        new CodeableConcept(new Coding("http://snomed.info/sct", "38341003", "Hypertension")));
+    ehr.add(patient, phenelzine, hypertension);
+  }
+
+  @AfterEach
+  void stop() {
+    ehr.close();
+  }
+
+  private HookRequests ketamineOrder() {
+    return orderSign("p7").draft("ket-7", "238083", "Ketamine 100 mg/mL injection");
+  }
+
+  @Test
+  void missingPrefetch_isReadFromTheFhirServerWithTheEhrToken() {
+    var response =
+        http.post(SIGN, ketamineOrder().fhirServer(ehr.baseUrl(), "ehr-token-7").build());
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(response.json().get("cards").findValuesAsText("indicator")).contains("critical");
+    assertThat(ehr.authorizations()).isNotEmpty().allMatch(a -> a.equals("Bearer ehr-token-7"));
+    assertThat(ehr.requests())
+        .anyMatch(r -> r.contains("/fhir/MedicationRequest") && r.contains("patient=p7"))
+        .anyMatch(r -> r.contains("/fhir/Patient/p7"));
+  }
+
+  @Test
+  void onlyTheMissingKeysAreFetched() {
+    HookRequests request =
+        ketamineOrder()
+            .fhirServer(ehr.baseUrl(), "t")
+            .prefetch("patient", HookRequests.patient("p7", "1960-05-04"))
+            .prefetch("conditions", HookRequests.JSON.nullNode());
+    var response = http.post(SIGN, request.build());
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(ehr.requests())
+        .noneMatch(r -> r.contains("/fhir/Patient"))
+        .noneMatch(r -> r.contains("/fhir/Condition"))
+        .anyMatch(r -> r.contains("/fhir/MedicationRequest"));
+  }
+
+  @Test
+  void aFhirServerThatIsDown_gives412WithinTheTimeBound() {
+    String closed = "http://127.0.0.1:" + freePort() + "/fhir";
+    long start = System.nanoTime();
+    var response = http.post(SIGN, ketamineOrder().fhirServer(closed, "t").build());
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(BOUND);
+    assertThat(response.status()).isEqualTo(412);
+    assertThat(response.json().get("error").asText()).isEqualTo("prefetch_unavailable");
+  }
+
+  @Test
+  void aFhirServerThatHangs_gives412WithinTheTimeBound() {
+    ehr.hang("MedicationRequest");
+    long start = System.nanoTime();
+    var response = http.post(SIGN, ketamineOrder().fhirServer(ehr.baseUrl(), "t").build());
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(BOUND);
+    assertThat(response.status()).isEqualTo(412);
+  }
+
+  @Test
+  void aFhirServerThatFailsOnMedications_gives412() {
+    ehr.fail("MedicationStatement");
+    var response = http.post(SIGN, ketamineOrder().fhirServer(ehr.baseUrl(), "t").build());
+    assertThat(response.status()).isEqualTo(412);
+    assertThat(response.json().get("message").asText()).contains("medication statements");
+  }
+
+  @Test
+  void conditionsThatCannotBeRead_stillGiveTheMedicationCards_andSayTheCheckIsIncomplete() {
+    ehr.fail("Condition");
+    var response = http.post(SIGN, ketamineOrder().fhirServer(ehr.baseUrl(), "t").build());
+    assertThat(response.status()).isEqualTo(200);
+    var cards = response.json().get("cards");
+    assertThat(cards.findValuesAsText("indicator")).contains("critical", "info");
+    assertThat(cards.findValuesAsText("summary")).anyMatch(s -> s.contains("incomplete"));
+  }
+
+  @Test
+  void aNonKetamineOrder_readsNothingFromTheEhr() {
+    var response =
+        http.post(
+            SIGN,
+            orderSign("p7")
+                .draft("ssri", "36437", "Sertraline")
+                .fhirServer(ehr.baseUrl(), "t")
+                .build());
+    assertThat(response.json().get("cards")).isEmpty();
+    assertThat(ehr.requests()).isEmpty();
+  }
+
+  @Test
+  void theTestServerIsARealFhirServer() {
+    var client = FhirContext.forR4Cached().newRestfulGenericClient(ehr.baseUrl());
+    Patient read = client.read().resource(Patient.class).withId("p7").execute();
+    assertThat(read.getBirthDateElement().getValueAsString()).isEqualTo("1960-05-04");
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
