@@ -2,21 +2,28 @@ package org.ketaminecds.engine;
 
 import java.util.List;
 import java.util.Optional;
-import org.ketaminecds.engine.knowledge.Modifier;
 import org.ketaminecds.engine.knowledge.Rule;
+import org.ketaminecds.engine.knowledge.Trigger;
 
 /**
- * One rule that fired for one ketamine order: what it found, how sure the match is, and which
- * modifiers raised the severity above the rule's own.
+ * One rule that fired for one ketamine or esketamine order: what it found, how sure the match is,
+ * and which modifiers raised the severity above the rule's own or added advice.
+ *
+ * @param trigger what the order is (ketamine or esketamine)
+ * @param medications the patient's medications in the rule's class (medication rules)
+ * @param conditions the patient's conditions in the rule's group (condition rules)
+ * @param bloodPressure the reading that reached the threshold (blood-pressure rules)
+ * @param confidence {@link MatchConfidence#TEXT} when everything was recognised by name only
  */
 public record Finding(
     Rule rule,
+    Trigger trigger,
     Severity severity,
     Medication order,
-    List<Medication> medications,
+    List<MedicationMatch> medications,
     List<Condition> conditions,
     Optional<BloodPressure> bloodPressure,
-    List<Modifier> appliedModifiers,
+    List<AppliedModifier> appliedModifiers,
     MatchConfidence confidence) {
 
   public Finding {

@@ -4,7 +4,10 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,15 +23,28 @@ import org.ketaminecds.engine.knowledge.Trigger;
 /**
  * Evaluates a rule pack against one patient. Stateless and thread-safe: one instance serves every
  * request. Rules return findings, never exceptions.
+ *
+ * <p>Each medication and condition is classified once per evaluation (a few hash lookups per code
+ * and per word of its names); the rules then only consult those classifications.
  */
 public final class InteractionEngine {
 
   private final RulePack pack;
   private final Terminology terminology;
+  private final Map<String, Integer> rulePosition = new HashMap<>();
+
+  /** How long after it ended a medication in this class still matters (MAOI washout). */
+  private final Map<String, Integer> lookbackByClass = new HashMap<>();
 
   public InteractionEngine(RulePack pack, Terminology terminology) {
     this.pack = pack;
     this.terminology = terminology;
+    for (Rule rule : pack.rules()) {
+      rulePosition.put(rule.id(), rulePosition.size());
+      if (rule.subject().kind() == Subject.Kind.MEDICATION) {
+        lookbackByClass.merge(rule.subject().valueSet(), rule.subject().lookbackDays(), Math::max);
+      }
+    }
   }
 
   public InteractionEngine(KnowledgePack knowledge) {
@@ -41,38 +57,48 @@ public final class InteractionEngine {
 
   /** The trigger (ketamine, esketamine) this order is for, if any. */
   public Optional<Trigger> trigger(Medication order) {
-    Classification classes = classify(order);
+    Classification classes = classify(order.codes(), order.names());
     return pack.triggers().stream().filter(t -> classes.has(t.valueSet())).findFirst();
   }
 
   public Evaluation evaluate(EvaluationInput input) {
     List<Medication> triggering = new ArrayList<>();
-    List<Finding> findings = new ArrayList<>();
-    Profile profile = null;
+    Map<Medication, Trigger> triggers = new LinkedHashMap<>();
+    List<Medication> otherOrders = new ArrayList<>(input.otherDraftOrders());
     for (Medication order : input.orders()) {
       Optional<Trigger> trigger = trigger(order);
-      if (trigger.isEmpty()) {
-        continue;
-      }
-      triggering.add(order);
-      if (profile == null) {
-        profile = profile(input);
-      }
-      for (Rule rule : pack.rules()) {
-        if (rule.triggers().contains(trigger.get().id())) {
-          evaluate(rule, order, profile, input).ifPresent(findings::add);
-        }
+      if (trigger.isPresent()) {
+        triggering.add(order);
+        triggers.put(order, trigger.get());
+      } else {
+        // Another drug ordered in the same session is one the patient is about to take.
+        otherOrders.add(order);
       }
     }
+    if (triggering.isEmpty()) {
+      return new Evaluation(pack.version(), List.of(), List.of());
+    }
+    Profile profile = profile(otherOrders, input);
+    List<Finding> findings = new ArrayList<>();
+    triggers.forEach(
+        (order, trigger) -> {
+          for (Rule rule : pack.rules()) {
+            if (rule.triggers().contains(trigger.id())) {
+              evaluate(rule, trigger, order, profile, input).ifPresent(findings::add);
+            }
+          }
+        });
     findings.sort(
-        Comparator.comparing(Finding::severity).reversed().thenComparing(f -> f.rule().id()));
+        Comparator.comparing(Finding::severity)
+            .reversed()
+            .thenComparing(f -> rulePosition.get(f.rule().id())));
     return new Evaluation(pack.version(), triggering, findings);
   }
 
   private Optional<Finding> evaluate(
-      Rule rule, Medication order, Profile profile, EvaluationInput input) {
+      Rule rule, Trigger trigger, Medication order, Profile profile, EvaluationInput input) {
     Subject subject = rule.subject();
-    List<Medication> medications = List.of();
+    List<MedicationMatch> medications = List.of();
     List<Condition> conditions = List.of();
     Optional<BloodPressure> bloodPressure = Optional.empty();
     MatchConfidence confidence = MatchConfidence.CODED;
@@ -82,14 +108,23 @@ public final class InteractionEngine {
         if (medications.isEmpty()) {
           return Optional.empty();
         }
-        confidence = profile.confidence(medications, subject.valueSet());
+        confidence =
+            medications.stream().anyMatch(m -> m.confidence() == MatchConfidence.CODED)
+                ? MatchConfidence.CODED
+                : MatchConfidence.TEXT;
       }
       case CONDITION -> {
-        conditions = profile.conditionsIn(subject.valueSet());
-        if (conditions.isEmpty()) {
+        List<ClassifiedCondition> matched = profile.conditionsIn(subject.valueSet());
+        if (matched.isEmpty()) {
           return Optional.empty();
         }
-        confidence = profile.conditionConfidence(conditions, subject.valueSet());
+        conditions = matched.stream().map(ClassifiedCondition::condition).toList();
+        confidence =
+            matched.stream()
+                    .anyMatch(
+                        c -> c.classes().confidence(subject.valueSet()) == MatchConfidence.CODED)
+                ? MatchConfidence.CODED
+                : MatchConfidence.TEXT;
       }
       case BLOOD_PRESSURE -> {
         bloodPressure =
@@ -103,61 +138,126 @@ public final class InteractionEngine {
       }
     }
     Severity severity = rule.severity();
-    List<Modifier> applied = new ArrayList<>();
+    List<AppliedModifier> applied = new ArrayList<>();
     for (Modifier modifier : rule.modifiers()) {
-      if (holds(modifier.when(), order, profile, input)) {
-        applied.add(modifier);
+      List<String> facts = new ArrayList<>();
+      if (holds(modifier.when(), order, medications, profile, input, facts)) {
+        applied.add(new AppliedModifier(modifier, List.copyOf(new LinkedHashSet<>(facts))));
         severity = severity.atLeast(modifier.severity());
       }
     }
     return Optional.of(
         new Finding(
-            rule, severity, order, medications, conditions, bloodPressure, applied, confidence));
+            rule,
+            trigger,
+            severity,
+            order,
+            medications,
+            conditions,
+            bloodPressure,
+            applied,
+            confidence));
   }
 
+  /** Whether the condition holds; if it does, the facts that make it hold are added. */
   private boolean holds(
-      ModifierCondition condition, Medication order, Profile profile, EvaluationInput input) {
+      ModifierCondition condition,
+      Medication order,
+      List<MedicationMatch> subjectMedications,
+      Profile profile,
+      EvaluationInput input,
+      List<String> facts) {
     // Java 17: no pattern matching for switch yet, so the sealed cases are tested in turn.
     if (condition instanceof ModifierCondition.AgeAtLeast age) {
-      return input.patient().ageYears().isPresent()
-          && input.patient().ageYears().getAsInt() >= age.years();
+      var years = input.patient().ageYears();
+      if (years.isPresent() && years.getAsInt() >= age.years()) {
+        facts.add("age " + years.getAsInt());
+        return true;
+      }
+      return false;
     }
     if (condition instanceof ModifierCondition.HasCondition has) {
-      return !profile.conditionsIn(has.valueSet()).isEmpty();
+      List<ClassifiedCondition> present = profile.conditionsIn(has.valueSet());
+      present.forEach(c -> facts.add(c.condition().displayName()));
+      return !present.isEmpty();
     }
     if (condition instanceof ModifierCondition.BloodPressureAtLeast bp) {
-      return input
-          .patient()
-          .latestBloodPressure()
-          .map(reading -> reading.atLeast(bp.systolic(), bp.diastolic()))
-          .orElse(false);
+      Optional<BloodPressure> reading =
+          input
+              .patient()
+              .latestBloodPressure()
+              .filter(r -> r.atLeast(bp.systolic(), bp.diastolic()));
+      reading.ifPresent(r -> facts.add("latest blood pressure " + r.display()));
+      return reading.isPresent();
     }
     if (condition instanceof ModifierCondition.OrderRoute route) {
-      return order.route() == route.route();
+      if (order.route() == route.route()) {
+        facts.add(route.route().name().toLowerCase(Locale.ROOT) + " route");
+        return true;
+      }
+      return false;
     }
     if (condition instanceof ModifierCondition.DistinctClassesAtLeast classes) {
-      long present =
-          classes.valueSets().stream()
-              .filter(
-                  vs ->
-                      !profile.inClass(vs, 0, input.today()).isEmpty()
-                          || !profile.conditionsIn(vs).isEmpty())
-              .count();
-      return present >= classes.count();
+      int present = 0;
+      List<String> found = new ArrayList<>();
+      for (String vs : classes.valueSets()) {
+        List<String> names = new ArrayList<>();
+        profile.counted(vs, input.today()).forEach(m -> names.add(m.name()));
+        profile.conditionsIn(vs).forEach(c -> names.add(c.condition().displayName()));
+        if (!names.isEmpty()) {
+          present++;
+          found.addAll(names);
+        }
+      }
+      if (present >= classes.count()) {
+        facts.addAll(found);
+        return true;
+      }
+      return false;
+    }
+    if (condition instanceof ModifierCondition.DistinctAgentsAtLeast agents) {
+      Map<String, String> byKey = new LinkedHashMap<>();
+      for (MedicationMatch m : profile.counted(agents.valueSet(), input.today())) {
+        agentNames(m).forEach(name -> byKey.putIfAbsent(name.toLowerCase(Locale.ROOT), name));
+      }
+      // The finding's own drug must be one of them: a morphine card says nothing of sertraline
+      // and tramadol.
+      boolean own =
+          subjectMedications.isEmpty()
+              || subjectMedications.stream()
+                  .anyMatch(
+                      s ->
+                          profile.counted(agents.valueSet(), input.today()).stream()
+                              .anyMatch(m -> m.medication() == s.medication()));
+      if (own && byKey.size() >= agents.count()) {
+        facts.addAll(byKey.values());
+        return true;
+      }
+      return false;
     }
     if (condition instanceof ModifierCondition.AnyOf any) {
-      return any.conditions().stream().anyMatch(c -> holds(c, order, profile, input));
+      boolean result = false;
+      for (ModifierCondition c : any.conditions()) {
+        result |= holds(c, order, subjectMedications, profile, input, facts);
+      }
+      return result;
     }
     throw new IllegalStateException("unhandled modifier condition " + condition);
   }
 
-  private Profile profile(EvaluationInput input) {
+  private static List<String> agentNames(MedicationMatch match) {
+    return match.ingredients().isEmpty()
+        ? List.of(match.medication().displayName())
+        : match.ingredients();
+  }
+
+  private Profile profile(List<Medication> otherOrders, EvaluationInput input) {
     List<ClassifiedMedication> meds = new ArrayList<>();
-    for (Medication m : input.otherDraftOrders()) {
-      meds.add(new ClassifiedMedication(m, classify(m)));
+    for (Medication m : otherOrders) {
+      meds.add(classifyMedication(m));
     }
     for (Medication m : input.medications()) {
-      meds.add(new ClassifiedMedication(m, classify(m)));
+      meds.add(classifyMedication(m));
     }
     List<ClassifiedCondition> conditions = new ArrayList<>();
     for (Condition c : input.patient().conditions()) {
@@ -166,78 +266,98 @@ public final class InteractionEngine {
     return new Profile(meds, conditions);
   }
 
-  private Classification classify(Medication medication) {
-    return classify(medication.codes(), medication.names());
+  private ClassifiedMedication classifyMedication(Medication m) {
+    Classification classes = classify(m.codes(), m.names());
+    int lookback = 0;
+    for (String url : classes.hits().keySet()) {
+      lookback = Math.max(lookback, lookbackByClass.getOrDefault(url, 0));
+    }
+    return new ClassifiedMedication(m, classes, lookback);
   }
 
   private Classification classify(List<Code> codes, List<String> names) {
-    Map<String, MatchConfidence> classes = new HashMap<>();
+    Map<String, Hit> hits = new HashMap<>();
     for (Code code : codes) {
-      for (String url : terminology.valueSetsOf(code)) {
-        classes.put(url, MatchConfidence.CODED);
+      for (Terminology.ConceptMatch match : terminology.matchCode(code)) {
+        Hit hit = hits.get(match.valueSet());
+        if (hit == null || hit.confidence() == MatchConfidence.TEXT) {
+          hit = new Hit(MatchConfidence.CODED, new LinkedHashSet<>());
+          hits.put(match.valueSet(), hit);
+        }
+        hit.concepts().addAll(match.concepts());
       }
     }
     for (String name : names) {
-      for (String url : terminology.valueSetsNamedIn(name)) {
-        classes.putIfAbsent(url, MatchConfidence.TEXT);
+      for (Terminology.ConceptMatch match : terminology.matchText(name)) {
+        Hit hit =
+            hits.computeIfAbsent(
+                match.valueSet(), k -> new Hit(MatchConfidence.TEXT, new LinkedHashSet<>()));
+        // A code is the better witness: names only fill in for value sets no code matched.
+        if (hit.confidence() == MatchConfidence.TEXT) {
+          hit.concepts().addAll(match.concepts());
+        }
       }
     }
-    return new Classification(classes);
+    return new Classification(hits);
   }
 
-  private record Classification(Map<String, MatchConfidence> classes) {
+  private record Hit(MatchConfidence confidence, Set<String> concepts) {}
+
+  private record Classification(Map<String, Hit> hits) {
     boolean has(String valueSet) {
-      return classes.containsKey(valueSet);
+      return hits.containsKey(valueSet);
+    }
+
+    MatchConfidence confidence(String valueSet) {
+      Hit hit = hits.get(valueSet);
+      return hit == null ? null : hit.confidence();
     }
   }
 
-  private record ClassifiedMedication(Medication medication, Classification classes) {}
+  private record ClassifiedMedication(
+      Medication medication, Classification classes, int lookbackDays) {
+
+    MedicationMatch match(String valueSet) {
+      Hit hit = classes.hits().get(valueSet);
+      return new MedicationMatch(medication, List.copyOf(hit.concepts()), hit.confidence());
+    }
+  }
 
   private record ClassifiedCondition(Condition condition, Classification classes) {}
 
   /** The patient's medications and conditions, each classified once per evaluation. */
   private record Profile(List<ClassifiedMedication> meds, List<ClassifiedCondition> conditions) {
 
-    List<Medication> inClass(String valueSet, int lookbackDays, LocalDate today) {
-      List<Medication> result = new ArrayList<>();
+    /** Medications in the class that still matter for a rule with this lookback. */
+    List<MedicationMatch> inClass(String valueSet, int lookbackDays, LocalDate today) {
+      List<MedicationMatch> result = new ArrayList<>();
       for (ClassifiedMedication m : meds) {
         if (m.classes().has(valueSet) && relevant(m.medication(), lookbackDays, today)) {
-          result.add(m.medication());
+          result.add(m.match(valueSet));
         }
       }
       return result;
     }
 
-    List<Condition> conditionsIn(String valueSet) {
-      List<Condition> result = new ArrayList<>();
+    /** Medications in the class that count towards a modifier: current or still washing out. */
+    List<MedicationMatch> counted(String valueSet, LocalDate today) {
+      List<MedicationMatch> result = new ArrayList<>();
+      for (ClassifiedMedication m : meds) {
+        if (m.classes().has(valueSet) && relevant(m.medication(), m.lookbackDays(), today)) {
+          result.add(m.match(valueSet));
+        }
+      }
+      return result;
+    }
+
+    List<ClassifiedCondition> conditionsIn(String valueSet) {
+      List<ClassifiedCondition> result = new ArrayList<>();
       for (ClassifiedCondition c : conditions) {
         if (c.classes().has(valueSet)) {
-          result.add(c.condition());
+          result.add(c);
         }
       }
       return result;
-    }
-
-    MatchConfidence confidence(List<Medication> matched, String valueSet) {
-      Set<Medication> set = Set.copyOf(matched);
-      boolean coded =
-          meds.stream()
-              .anyMatch(
-                  m ->
-                      set.contains(m.medication())
-                          && m.classes().classes().get(valueSet) == MatchConfidence.CODED);
-      return coded ? MatchConfidence.CODED : MatchConfidence.TEXT;
-    }
-
-    MatchConfidence conditionConfidence(List<Condition> matched, String valueSet) {
-      Set<Condition> set = Set.copyOf(matched);
-      boolean coded =
-          conditions.stream()
-              .anyMatch(
-                  c ->
-                      set.contains(c.condition())
-                          && c.classes().classes().get(valueSet) == MatchConfidence.CODED);
-      return coded ? MatchConfidence.CODED : MatchConfidence.TEXT;
     }
 
     private static boolean relevant(Medication m, int lookbackDays, LocalDate today) {

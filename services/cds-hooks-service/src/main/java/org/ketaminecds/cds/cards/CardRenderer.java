@@ -13,10 +13,12 @@ import org.ketaminecds.cds.cards.Card.CardSource;
 import org.ketaminecds.cds.cards.Card.Coding;
 import org.ketaminecds.cds.cards.Card.Link;
 import org.ketaminecds.cds.cards.Card.Suggestion;
+import org.ketaminecds.engine.AppliedModifier;
 import org.ketaminecds.engine.Evaluation;
 import org.ketaminecds.engine.Finding;
 import org.ketaminecds.engine.MatchConfidence;
 import org.ketaminecds.engine.Medication;
+import org.ketaminecds.engine.MedicationMatch;
 import org.ketaminecds.engine.Origin;
 import org.ketaminecds.engine.knowledge.Evidence;
 import org.ketaminecds.engine.knowledge.Modifier;
@@ -35,6 +37,10 @@ public class CardRenderer {
   public static final String RULE_SYSTEM = "https://ketamine-cds.example.org/fhir/CodeSystem/rule";
   public static final String OVERRIDE_SYSTEM =
       "https://ketamine-cds.example.org/fhir/CodeSystem/override-reason";
+
+  /** Suggestion ids a rule may offer; the rule pack schema lists the same ids. */
+  public static final Set<String> SUGGESTIONS =
+      Set.of("cancel-ketamine-order", "order-bp-monitoring");
 
   /** Reasons a clinician can give for going ahead; the EHR offers them when a card is dismissed. */
   static final List<Coding> OVERRIDE_REASONS =
@@ -94,7 +100,7 @@ public class CardRenderer {
   static String summary(Finding finding) {
     String drugs =
         finding.medications().stream()
-            .map(Medication::displayName)
+            .map(MedicationMatch::name)
             .distinct()
             .collect(Collectors.joining(", "));
     String conditions =
@@ -152,7 +158,8 @@ public class CardRenderer {
     md.append("\n\n**What to do:** ").append(rule.action());
     if (!finding.appliedModifiers().isEmpty()) {
       md.append("\n\n**This patient's risk is higher:**\n");
-      for (Modifier modifier : finding.appliedModifiers()) {
+      for (AppliedModifier applied : finding.appliedModifiers()) {
+        Modifier modifier = applied.modifier();
         md.append("- ")
             .append(modifier.description())
             .append(" (")
@@ -167,9 +174,9 @@ public class CardRenderer {
     }
     md.append("\n\n**Evidence:**\n");
     Set<Evidence> evidence = new LinkedHashSet<>(rule.evidence());
-    finding.appliedModifiers().forEach(m -> evidence.addAll(m.evidence()));
+    finding.appliedModifiers().forEach(m -> evidence.addAll(m.modifier().evidence()));
     for (Evidence e : evidence) {
-      Source source = pack.source(e.source()).orElse(new Source(e.source(), e.source(), ""));
+      Source source = pack.source(e.source()).orElse(new Source(e.source(), e.source(), "", ""));
       md.append("- ").append(e.statement()).append(" — ");
       if (source.url().isBlank()) {
         md.append("*").append(source.title()).append("*");
@@ -190,7 +197,8 @@ public class CardRenderer {
 
   private static String found(Finding finding) {
     List<String> parts = new ArrayList<>();
-    for (Medication m : finding.medications()) {
+    for (MedicationMatch match : finding.medications()) {
+      Medication m = match.medication();
       String where =
           switch (m.origin()) {
             case DRAFT_ORDER -> "order in this session";

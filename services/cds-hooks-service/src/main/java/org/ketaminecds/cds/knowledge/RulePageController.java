@@ -93,7 +93,7 @@ class RulePageController {
   private String evidence(java.util.List<Evidence> evidence) {
     StringBuilder html = new StringBuilder("<ul>");
     for (Evidence e : evidence) {
-      Source source = pack.source(e.source()).orElse(new Source(e.source(), e.source(), ""));
+      Source source = pack.source(e.source()).orElse(new Source(e.source(), e.source(), "", ""));
       html.append("<li>").append(htmlEscape(e.statement())).append(" &mdash; ");
       if (source.url().isBlank()) {
         html.append("<em>").append(htmlEscape(source.title())).append("</em>");

@@ -5,7 +5,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,9 +24,9 @@ public final class InMemoryTerminology implements Terminology {
   private static final Pattern NON_WORD = Pattern.compile("[^\\p{L}\\p{N}]+");
   private static final Pattern MARKS = Pattern.compile("\\p{M}+");
 
-  private final Map<String, ValueSetContent> byUrl = new HashMap<>();
-  private final Map<Code, Set<String>> byCode = new HashMap<>();
-  private final Map<String, Map<String, Set<String>>> prefixesBySystem = new HashMap<>();
+  private final Map<String, ValueSetContent> byUrl = new LinkedHashMap<>();
+  private final Map<Code, List<ConceptMatch>> byCode = new HashMap<>();
+  private final Map<String, Map<String, List<String>>> prefixesBySystem = new HashMap<>();
   private final Map<String, List<NamePattern>> namesByFirstWord = new HashMap<>();
   private int longestPrefix;
 
@@ -33,50 +34,60 @@ public final class InMemoryTerminology implements Terminology {
     for (ValueSetContent vs : valueSets) {
       String url = vs.info().url();
       byUrl.put(url, vs);
-      vs.codes().forEach(c -> byCode.computeIfAbsent(c, k -> new HashSet<>()).add(url));
+      for (ValueSetContent.Concept concept : vs.concepts().values()) {
+        byCode
+            .computeIfAbsent(concept.code(), k -> new ArrayList<>())
+            .add(new ConceptMatch(url, concept.names()));
+      }
       for (Code prefix : vs.prefixes()) {
         prefixesBySystem
             .computeIfAbsent(prefix.system(), k -> new HashMap<>())
-            .computeIfAbsent(prefix.code(), k -> new HashSet<>())
+            .computeIfAbsent(prefix.code(), k -> new ArrayList<>())
             .add(url);
         longestPrefix = Math.max(longestPrefix, prefix.code().length());
       }
-      for (String name : vs.names()) {
-        String[] words = words(name);
+      for (ValueSetContent.Name name : vs.names()) {
+        String[] words = words(name.text());
         if (words.length > 0) {
           namesByFirstWord
               .computeIfAbsent(words[0], k -> new ArrayList<>())
-              .add(new NamePattern(words, url));
+              .add(new NamePattern(words, url, name.concept()));
         }
       }
     }
   }
 
   @Override
-  public Set<String> valueSetsOf(Code code) {
-    Set<String> direct = byCode.getOrDefault(code, Set.of());
-    Map<String, Set<String>> prefixes = prefixesBySystem.get(code.system());
+  public List<ConceptMatch> matchCode(Code code) {
+    List<ConceptMatch> direct = byCode.getOrDefault(code, List.of());
+    Map<String, List<String>> prefixes = prefixesBySystem.get(code.system());
     if (prefixes == null) {
       return direct;
     }
-    Set<String> result = new HashSet<>(direct);
+    List<ConceptMatch> result = new ArrayList<>(direct);
     String value = code.code();
     for (int len = 1; len <= Math.min(longestPrefix, value.length()); len++) {
-      Set<String> urls = prefixes.get(value.substring(0, len));
-      if (urls != null) {
-        result.addAll(urls);
+      List<String> urls = prefixes.get(value.substring(0, len));
+      if (urls == null) {
+        continue;
+      }
+      for (String url : urls) {
+        // A listed code already says what it is; the class prefix adds nothing.
+        if (result.stream().noneMatch(m -> m.valueSet().equals(url))) {
+          result.add(new ConceptMatch(url, List.of()));
+        }
       }
     }
     return result;
   }
 
   @Override
-  public Set<String> valueSetsNamedIn(String text) {
+  public List<ConceptMatch> matchText(String text) {
     if (text == null || text.isBlank()) {
-      return Set.of();
+      return List.of();
     }
     String[] words = words(text);
-    Set<String> result = new HashSet<>();
+    Map<String, Set<String>> found = new LinkedHashMap<>();
     for (int i = 0; i < words.length; i++) {
       List<NamePattern> candidates = namesByFirstWord.get(words[i]);
       if (candidates == null) {
@@ -84,10 +95,14 @@ public final class InMemoryTerminology implements Terminology {
       }
       for (NamePattern candidate : candidates) {
         if (candidate.matchesAt(words, i)) {
-          result.add(candidate.valueSet());
+          found
+              .computeIfAbsent(candidate.valueSet(), k -> new LinkedHashSet<>())
+              .add(candidate.concept());
         }
       }
     }
+    List<ConceptMatch> result = new ArrayList<>(found.size());
+    found.forEach((url, concepts) -> result.add(new ConceptMatch(url, List.copyOf(concepts))));
     return result;
   }
 
@@ -101,6 +116,11 @@ public final class InMemoryTerminology implements Terminology {
     return Optional.ofNullable(byUrl.get(valueSetUrl));
   }
 
+  /** Every value set, in the order the rule pack first names them. */
+  public Collection<ValueSetContent> valueSets() {
+    return byUrl.values();
+  }
+
   /** Lower-case words without accents or punctuation: "St. John's Wort" -> st, john, s, wort. */
   static String[] words(String text) {
     String plain =
@@ -111,7 +131,7 @@ public final class InMemoryTerminology implements Terminology {
     return Arrays.stream(NON_WORD.split(plain)).filter(w -> !w.isEmpty()).toArray(String[]::new);
   }
 
-  private record NamePattern(String[] words, String valueSet) {
+  private record NamePattern(String[] words, String valueSet, String concept) {
     boolean matchesAt(String[] text, int start) {
       if (start + words.length > text.length) {
         return false;

@@ -1,9 +1,15 @@
 package org.ketaminecds.engine.knowledge;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -15,34 +21,50 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.ketaminecds.engine.Code;
 import org.ketaminecds.engine.Route;
 import org.ketaminecds.engine.Severity;
 
 /**
- * Reads the rule pack and every value set it names, and refuses anything it cannot vouch for: an
- * unknown field value, a duplicate id, a value set URL with no file, a source that is not listed.
- * Each fault names the file it is in.
+ * Reads the rule pack and every value set it names, and refuses anything it cannot vouch for: a
+ * pack that breaks its JSON Schema, a duplicate id, a value set URL with no file, a value set whose
+ * URL differs from the one named, a source that is not listed, a ValueSet construct the matcher
+ * cannot honour. Each fault names the file it is in. Callers can add checks of their own (the
+ * service parses every ValueSet with HAPI FHIR).
  *
  * <p>Layout (under a class-path prefix or a directory): {@code rules/<pack>.json} and {@code
  * valuesets/<name>.json}, where {@code <name>} is the last path segment of the value set's
- * canonical URL.
+ * canonical URL. The schema is always the one on the class path ({@value #SCHEMA}), so a pack from
+ * a directory is held to the rules of the running service.
  */
 public final class KnowledgePackLoader {
 
   /** The rule pack shipped in the fhir-profiles jar. */
   public static final String DEFAULT_RULE_PACK = "rules/ketamine-interactions.json";
 
+  /** The JSON Schema every rule pack must satisfy, on the class path. */
+  public static final String SCHEMA = "knowledge/rules/rule-pack.schema.json";
+
   /** Marks a concept whose code is not yet confirmed against its terminology's authority. */
   public static final String UNVERIFIED_EXTENSION =
       "https://ketamine-cds.example.org/fhir/StructureDefinition/code-unverified";
 
+  /** On a product concept: an ingredient it contains (repeats for combination products). */
+  public static final String INGREDIENT_EXTENSION =
+      "https://ketamine-cds.example.org/fhir/StructureDefinition/ingredient";
+
+  /** Systems whose codes are hierarchical by prefix, so an is-a filter can be a prefix match. */
+  private static final Set<String> PREFIX_SYSTEMS = Set.of(Code.ATC);
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Reader reader;
+  private final List<ValueSetCheck> checks;
 
-  private KnowledgePackLoader(Reader reader) {
+  private KnowledgePackLoader(Reader reader, List<ValueSetCheck> checks) {
     this.reader = reader;
+    this.checks = List.copyOf(checks);
   }
 
   /** Reads from the class path under {@code knowledge/} (the fhir-profiles jar). */
@@ -55,12 +77,20 @@ public final class KnowledgePackLoader {
             throw new NoSuchFileException("knowledge/" + path);
           }
           return in;
-        });
+        },
+        List.of());
   }
 
   /** Reads from a directory laid out like fhir-profiles ({@code rules/}, {@code valuesets/}). */
   public static KnowledgePackLoader fromDirectory(Path root) {
-    return new KnowledgePackLoader(path -> Files.newInputStream(root.resolve(path)));
+    return new KnowledgePackLoader(path -> Files.newInputStream(root.resolve(path)), List.of());
+  }
+
+  /** A loader that also runs this check on every value set file before using it. */
+  public KnowledgePackLoader withValueSetCheck(ValueSetCheck check) {
+    List<ValueSetCheck> all = new ArrayList<>(checks);
+    all.add(check);
+    return new KnowledgePackLoader(reader, all);
   }
 
   public KnowledgePack load() {
@@ -68,7 +98,8 @@ public final class KnowledgePackLoader {
   }
 
   public KnowledgePack load(String rulePackPath) {
-    JsonNode root = read(rulePackPath);
+    JsonNode root = tree(rulePackPath, text(rulePackPath));
+    validateSchema(rulePackPath, root);
     RulePackReader packReader = new RulePackReader(rulePackPath);
     RulePack pack = packReader.pack(root);
     List<ValueSetContent> valueSets = new ArrayList<>();
@@ -83,19 +114,58 @@ public final class KnowledgePackLoader {
     return "valuesets/" + url.substring(url.lastIndexOf('/') + 1) + ".json";
   }
 
-  private JsonNode read(String path) {
+  private String text(String path) {
     try (InputStream in = reader.open(path)) {
-      return JSON.readTree(in);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new KnowledgePackException(path, "file not found");
     } catch (IOException e) {
-      throw new KnowledgePackException(path, "not readable JSON: " + e.getMessage(), e);
+      throw new KnowledgePackException(path, "not readable: " + e.getMessage(), e);
+    }
+  }
+
+  private static JsonNode tree(String path, String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new KnowledgePackException(path, "not valid JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static void validateSchema(String path, JsonNode root) {
+    Set<ValidationMessage> problems = schema().validate(root);
+    if (!problems.isEmpty()) {
+      throw new KnowledgePackException(
+          path,
+          "does not match "
+              + SCHEMA.substring(SCHEMA.lastIndexOf('/') + 1)
+              + ": "
+              + problems.stream()
+                  .map(ValidationMessage::getMessage)
+                  .sorted()
+                  .limit(20)
+                  .collect(Collectors.joining("; ")));
+    }
+  }
+
+  private static JsonSchema schema() {
+    try (InputStream in = KnowledgePackLoader.class.getClassLoader().getResourceAsStream(SCHEMA)) {
+      if (in == null) {
+        throw new KnowledgePackException(SCHEMA, "not found on the class path");
+      }
+      return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+    } catch (IOException e) {
+      throw new KnowledgePackException(SCHEMA, "not readable: " + e.getMessage(), e);
     }
   }
 
   ValueSetContent readValueSet(String url) {
     String path = valueSetPath(url);
-    JsonNode vs = read(path);
+    String text = text(path);
+    for (ValueSetCheck check : checks) {
+      check.check(path, text);
+    }
+    JsonNode vs = tree(path, text);
     if (!"ValueSet".equals(vs.path("resourceType").asText())) {
       throw new KnowledgePackException(path, "resourceType must be ValueSet");
     }
@@ -104,29 +174,46 @@ public final class KnowledgePackLoader {
           path, "url is '" + vs.path("url").asText() + "' but the rule pack names '" + url + "'");
     }
     String version = required(path, vs, "version");
-    Set<Code> codes = new HashSet<>();
+    required(path, vs, "description");
+    if (vs.path("compose").has("exclude")) {
+      throw new KnowledgePackException(
+          path, "compose.exclude is not supported; list what to include");
+    }
+    Map<Code, ValueSetContent.Concept> concepts = new LinkedHashMap<>();
     Set<Code> prefixes = new HashSet<>();
-    Set<Code> unverified = new HashSet<>();
-    Set<String> names = new LinkedHashSet<>();
+    Set<ValueSetContent.Name> names = new LinkedHashSet<>();
     JsonNode includes = vs.path("compose").path("include");
     if (!includes.isArray() || includes.isEmpty()) {
       throw new KnowledgePackException(path, "compose.include must list at least one system");
     }
     for (JsonNode include : includes) {
       String system = required(path, include, "system");
-      for (JsonNode concept : include.path("concept")) {
-        Code code = new Code(system, required(path, concept, "code"));
-        if (!codes.add(code)) {
-          throw new KnowledgePackException(path, "duplicate code " + system + "|" + code.code());
+      if (include.has("valueSet")) {
+        throw new KnowledgePackException(
+            path, "compose.include.valueSet is not supported; list the codes");
+      }
+      // FHIR R4 invariant vsd-3: an include has concepts or filters, not both.
+      if (include.has("concept") && include.has("filter")) {
+        throw new KnowledgePackException(
+            path, "an include of " + system + " has both concept and filter (FHIR vsd-3)");
+      }
+      if (!include.has("concept") && !include.has("filter")) {
+        throw new KnowledgePackException(
+            path, "an include of " + system + " lists no concept or filter (the whole system)");
+      }
+      for (JsonNode c : include.path("concept")) {
+        ValueSetContent.Concept concept = concept(path, system, c);
+        if (concepts.put(concept.code(), concept) != null) {
+          throw new KnowledgePackException(
+              path, "duplicate code " + system + "|" + concept.code().code());
         }
-        names.add(concept.path("display").asText(""));
-        concept.path("designation").forEach(d -> names.add(d.path("value").asText("")));
-        for (JsonNode ext : concept.path("extension")) {
-          if (UNVERIFIED_EXTENSION.equals(ext.path("url").asText())
-              && ext.path("valueBoolean").asBoolean(false)) {
-            unverified.add(code);
-          }
-        }
+        // A product's name is its ingredients' names; the product string itself ("ALPRAZOLAM
+        // 1MG TAB") would add nothing to text matching.
+        String standsFor = concept.names().get(0);
+        concept.names().forEach(n -> names.add(new ValueSetContent.Name(n, n)));
+        c.path("designation")
+            .forEach(
+                d -> names.add(new ValueSetContent.Name(required(path, d, "value"), standsFor)));
       }
       for (JsonNode filter : include.path("filter")) {
         String op = filter.path("op").asText();
@@ -134,17 +221,38 @@ public final class KnowledgePackLoader {
           throw new KnowledgePackException(
               path, "filter op '" + op + "' is not supported (only is-a / descendent-of)");
         }
+        if (!PREFIX_SYSTEMS.contains(system)) {
+          throw new KnowledgePackException(
+              path,
+              "an is-a filter on "
+                  + system
+                  + " cannot be honoured without a terminology server; list the codes");
+        }
         prefixes.add(new Code(system, required(path, filter, "value")));
       }
     }
-    names.remove("");
     String title = vs.path("title").asText(vs.path("name").asText(url));
     return new ValueSetContent(
         new Terminology.ValueSetInfo(url, version, title, vs.path("name").asText(title)),
-        codes,
+        concepts,
         prefixes,
-        List.copyOf(names),
-        unverified);
+        List.copyOf(names));
+  }
+
+  private static ValueSetContent.Concept concept(String path, String system, JsonNode c) {
+    Code code = new Code(system, required(path, c, "code"));
+    String display = required(path, c, "display");
+    boolean unverified = false;
+    List<String> ingredients = new ArrayList<>();
+    for (JsonNode ext : c.path("extension")) {
+      String extUrl = ext.path("url").asText();
+      if (UNVERIFIED_EXTENSION.equals(extUrl)) {
+        unverified = ext.path("valueBoolean").asBoolean(false);
+      } else if (INGREDIENT_EXTENSION.equals(extUrl)) {
+        ingredients.add(required(path, ext, "valueString"));
+      }
+    }
+    return new ValueSetContent.Concept(code, display, ingredients, unverified);
   }
 
   private static String required(String file, JsonNode node, String field) {
@@ -155,7 +263,20 @@ public final class KnowledgePackLoader {
     return value.asText();
   }
 
-  /** Reads the rule pack's JSON into records, collecting every value set URL it names. */
+  /**
+   * A check run on every value set file before it is used; throws {@link KnowledgePackException}
+   * naming the file and the fault.
+   */
+  @FunctionalInterface
+  public interface ValueSetCheck {
+    void check(String path, String json);
+  }
+
+  /**
+   * Reads the rule pack's JSON into records, collecting every value set URL it names. The schema
+   * has already checked shapes and types; this checks what a schema cannot: uniqueness and
+   * references.
+   */
   private static final class RulePackReader {
     private final String file;
     private final Set<String> valueSetUrls = new LinkedHashSet<>();
@@ -172,7 +293,7 @@ public final class KnowledgePackLoader {
       sources = sources(root.path("sources"));
       List<Trigger> triggers = new ArrayList<>();
       Set<String> triggerIds = new HashSet<>();
-      for (JsonNode t : array(root, "triggers", "the pack")) {
+      for (JsonNode t : root.path("triggers")) {
         Trigger trigger =
             new Trigger(
                 required(file, t, "id"),
@@ -185,7 +306,7 @@ public final class KnowledgePackLoader {
       }
       List<Rule> rules = new ArrayList<>();
       Set<String> ruleIds = new HashSet<>();
-      for (JsonNode r : array(root, "rules", "the pack")) {
+      for (JsonNode r : root.path("rules")) {
         Rule rule = rule(r, triggerIds);
         if (!ruleIds.add(rule.id())) {
           throw fault("duplicate rule id '" + rule.id() + "'");
@@ -196,9 +317,6 @@ public final class KnowledgePackLoader {
     }
 
     private Map<String, Source> sources(JsonNode node) {
-      if (!node.isObject() || node.isEmpty()) {
-        throw fault("'sources' must map source ids to {title, url}");
-      }
       Map<String, Source> result = new LinkedHashMap<>();
       node.fields()
           .forEachRemaining(
@@ -208,6 +326,7 @@ public final class KnowledgePackLoader {
                       new Source(
                           e.getKey(),
                           required(file, e.getValue(), "title"),
+                          e.getValue().path("citation").asText(""),
                           e.getValue().path("url").asText(""))));
       return result;
     }
@@ -216,7 +335,7 @@ public final class KnowledgePackLoader {
       String id = required(file, r, "id");
       String where = "rule '" + id + "'";
       List<String> triggers = new ArrayList<>();
-      for (JsonNode t : array(r, "triggers", where)) {
+      for (JsonNode t : r.path("triggers")) {
         if (!triggerIds.contains(t.asText())) {
           throw fault(where + " names unknown trigger '" + t.asText() + "'");
         }
@@ -253,15 +372,11 @@ public final class KnowledgePackLoader {
     private Subject subject(JsonNode s, String where) {
       String label = required(file, s, "label");
       if (s.has("medicationClass")) {
-        int lookback = s.path("lookbackDays").asInt(0);
-        if (lookback < 0) {
-          throw fault(where + ": lookbackDays must not be negative");
-        }
         return new Subject(
             Subject.Kind.MEDICATION,
             valueSet(s.get("medicationClass").asText()),
             label,
-            lookback,
+            s.path("lookbackDays").asInt(0),
             0,
             0);
       }
@@ -273,11 +388,11 @@ public final class KnowledgePackLoader {
         JsonNode bp = s.get("bloodPressureAtLeast");
         return new Subject(
             Subject.Kind.BLOOD_PRESSURE,
-            "",
+            valueSet(required(file, s, "observations")),
             label,
             0,
-            positive(bp, "systolic", where),
-            positive(bp, "diastolic", where));
+            bp.path("systolic").asInt(),
+            bp.path("diastolic").asInt());
       }
       throw fault(
           where + ": subject needs medicationClass, conditionGroup or bloodPressureAtLeast");
@@ -302,25 +417,27 @@ public final class KnowledgePackLoader {
       String kind = when.fieldNames().next();
       JsonNode value = when.get(kind);
       return switch (kind) {
-        case "ageAtLeast" -> new ModifierCondition.AgeAtLeast(positiveInt(value, where));
+        case "ageAtLeast" -> new ModifierCondition.AgeAtLeast(value.asInt());
         case "condition" -> new ModifierCondition.HasCondition(valueSet(value.asText()));
         case "bloodPressureAtLeast" ->
             new ModifierCondition.BloodPressureAtLeast(
-                positive(value, "systolic", where), positive(value, "diastolic", where));
-        case "orderRoute" -> new ModifierCondition.OrderRoute(route(value.asText(), where));
+                value.path("systolic").asInt(), value.path("diastolic").asInt());
+        case "orderRoute" ->
+            new ModifierCondition.OrderRoute(
+                Route.valueOf(value.asText().trim().toUpperCase(Locale.ROOT)));
         case "distinctClassesAtLeast" -> {
           List<String> urls = new ArrayList<>();
-          array(value, "valueSets", where).forEach(v -> urls.add(valueSet(v.asText())));
-          int count = positive(value, "count", where);
+          value.path("valueSets").forEach(v -> urls.add(valueSet(v.asText())));
+          int count = value.path("count").asInt();
           if (count > urls.size()) {
             throw fault(where + ": count " + count + " exceeds the " + urls.size() + " classes");
           }
           yield new ModifierCondition.DistinctClassesAtLeast(urls, count);
         }
+        case "distinctAgentsAtLeast" ->
+            new ModifierCondition.DistinctAgentsAtLeast(
+                valueSet(value.path("valueSet").asText()), value.path("count").asInt());
         case "anyOf" -> {
-          if (!value.isArray() || value.isEmpty()) {
-            throw fault(where + ": anyOf needs a non-empty list");
-          }
           List<ModifierCondition> all = new ArrayList<>();
           value.forEach(v -> all.add(condition(v, where)));
           yield new ModifierCondition.AnyOf(all);
@@ -331,7 +448,7 @@ public final class KnowledgePackLoader {
 
     private List<Evidence> evidence(JsonNode node, String where) {
       List<Evidence> result = new ArrayList<>();
-      for (JsonNode e : array(node, "evidence", where)) {
+      for (JsonNode e : node.path("evidence")) {
         String source = required(file, e, "source");
         if (!sources.containsKey(source)) {
           throw fault(where + " cites source '" + source + "', which 'sources' does not list");
@@ -353,42 +470,12 @@ public final class KnowledgePackLoader {
       }
     }
 
-    private Route route(String value, String where) {
-      try {
-        return Route.valueOf(value.trim().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw fault(where + ": unknown route '" + value + "'");
-      }
-    }
-
     private String valueSet(String url) {
-      if (url == null || !url.startsWith("http")) {
+      if (url == null || !url.startsWith("https://")) {
         throw fault("value set reference '" + url + "' is not a canonical URL");
       }
       valueSetUrls.add(url);
       return url;
-    }
-
-    private Iterable<JsonNode> array(JsonNode node, String field, String where) {
-      JsonNode value = node.get(field);
-      if (value == null || !value.isArray() || value.isEmpty()) {
-        throw fault(where + ": '" + field + "' must be a non-empty list");
-      }
-      return value;
-    }
-
-    private int positive(JsonNode node, String field, String where) {
-      return positiveInt(node.get(field), where + " '" + field + "'");
-    }
-
-    private int positiveInt(JsonNode value, String where) {
-      if (value == null
-          || !value.canConvertToInt()
-          || !value.isIntegralNumber()
-          || value.asInt() <= 0) {
-        throw fault(where + " must be a positive whole number");
-      }
-      return value.asInt();
     }
 
     private KnowledgePackException fault(String message) {

@@ -32,6 +32,13 @@ public sealed interface ModifierCondition {
     }
   }
 
+  /**
+   * At least {@code count} distinct agents (ingredients) from this value set are present at once,
+   * one of them among the finding's own medications: two SSRIs count as two agents, a product
+   * listed twice (order and statement) as one.
+   */
+  record DistinctAgentsAtLeast(String valueSet, int count) implements ModifierCondition {}
+
   /** Any one of these holds. */
   record AnyOf(List<ModifierCondition> conditions) implements ModifierCondition {
     public AnyOf {

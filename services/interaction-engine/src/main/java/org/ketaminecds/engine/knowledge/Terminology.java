@@ -1,7 +1,7 @@
 package org.ketaminecds.engine.knowledge;
 
+import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.ketaminecds.engine.Code;
 
 /**
@@ -11,14 +11,29 @@ import org.ketaminecds.engine.Code;
  */
 public interface Terminology {
 
-  /** Canonical URLs of the value sets that include this code (directly or by class prefix). */
-  Set<String> valueSetsOf(Code code);
+  /**
+   * The value sets that include this code, directly or by class prefix (ATC), each with the
+   * concepts (ingredients, conditions) the code stands for.
+   */
+  List<ConceptMatch> matchCode(Code code);
 
-  /** Canonical URLs of the value sets whose drug or brand names occur as words in the text. */
-  Set<String> valueSetsNamedIn(String text);
+  /** The value sets whose drug, brand or condition names occur as whole words in the text. */
+  List<ConceptMatch> matchText(String text);
 
   /** The value set behind this canonical URL, if it is known. */
   Optional<ValueSetInfo> lookup(String valueSetUrl);
+
+  /**
+   * One value set that recognised a code or a text.
+   *
+   * @param concepts what was recognised, by name ("sertraline"; both ingredients of a combination
+   *     product); empty when only a class prefix matched and the drug itself is not listed
+   */
+  record ConceptMatch(String valueSet, List<String> concepts) {
+    public ConceptMatch {
+      concepts = List.copyOf(concepts);
+    }
+  }
 
   /** What the engine and the cards need to know about a value set itself. */
   record ValueSetInfo(String url, String version, String title, String name) {}

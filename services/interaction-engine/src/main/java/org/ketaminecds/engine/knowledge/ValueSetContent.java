@@ -1,30 +1,62 @@
 package org.ketaminecds.engine.knowledge;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.ketaminecds.engine.Code;
 
 /**
- * The expanded content of one value set, as read from its FHIR ValueSet file.
+ * The content of one value set, as read from its FHIR ValueSet file.
  *
- * @param codes codes included one by one
+ * @param concepts codes included one by one, with what each stands for
  * @param prefixes class codes whose descendants are included by code prefix (ATC "is-a" filters:
  *     N06AB includes N06AB06); each entry's {@code code} is the prefix
- * @param names drug, brand and condition names used for free-text matching
- * @param unverifiedCodes codes the knowledge owners could not yet confirm; they still match, and
- *     stay flagged so they are confirmed before the pack is trusted for them
+ * @param names drug, brand and condition names used for free-text matching, each with the concept
+ *     it stands for ("Zoloft" stands for sertraline)
  */
 public record ValueSetContent(
     Terminology.ValueSetInfo info,
-    Set<Code> codes,
+    Map<Code, Concept> concepts,
     Set<Code> prefixes,
-    List<String> names,
-    Set<Code> unverifiedCodes) {
+    List<Name> names) {
 
   public ValueSetContent {
-    codes = Set.copyOf(codes);
+    concepts = Map.copyOf(concepts);
     prefixes = Set.copyOf(prefixes);
     names = List.copyOf(names);
-    unverifiedCodes = Set.copyOf(unverifiedCodes);
+  }
+
+  /**
+   * One listed code.
+   *
+   * @param ingredients for a product, the ingredient(s) it contains (from the ingredient
+   *     extension); for an ingredient or condition, empty: the display names it
+   * @param unverified the knowledge owners could not yet confirm the code against its authority; it
+   *     still matches, and stays flagged until confirmed
+   */
+  public record Concept(Code code, String display, List<String> ingredients, boolean unverified) {
+    public Concept {
+      ingredients = List.copyOf(ingredients);
+    }
+
+    /** What this code stands for, by name: its ingredients, or its own display. */
+    public List<String> names() {
+      return ingredients.isEmpty() ? List.of(display) : ingredients;
+    }
+  }
+
+  /** A name to look for in free text and the concept it stands for. */
+  public record Name(String text, String concept) {}
+
+  public Set<Code> codes() {
+    return concepts.keySet();
+  }
+
+  public Set<Code> unverifiedCodes() {
+    return concepts.values().stream()
+        .filter(Concept::unverified)
+        .map(Concept::code)
+        .collect(Collectors.toUnmodifiableSet());
   }
 }

@@ -1,0 +1,395 @@
+#!/usr/bin/env python3
+"""Generates fhir-profiles/valuesets/*.json from the code lists in tools/sources/.
+
+The generated JSON is committed and is what ships; this script only saves typing and keeps the
+value sets consistent with the CSVs. Run it from anywhere after editing a CSV or the tables below:
+
+    python3 fhir-profiles/tools/generate_valuesets.py
+
+Then run the knowledge pack tests (see fhir-profiles/README.md). Output is deterministic (sorted,
+no timestamps), so a diff shows exactly what changed.
+
+Sources (copied unchanged from the clinical brief's shared knowledge folder):
+- sources/ingredients-in-scope.csv: group, ingredient, RxNorm ingredient RxCUI, ATC, where checked
+- sources/va-products-in-scope.csv: product-level RxCUIs (SCD/SBD) with their ingredient RxCUIs
+"""
+import csv
+import json
+import pathlib
+
+HERE = pathlib.Path(__file__).resolve().parent
+OUT = HERE.parent / "valuesets"
+BASE = "https://ketamine-cds.example.org/fhir"
+VERSION = "1.0.0"
+DATE = "2026-11-21"
+PUBLISHER = "Ketamine CDS knowledge team (pharmacy informatics)"
+
+RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
+ATC = "http://www.whocc.no/atc"
+SNOMED = "http://snomed.info/sct"
+LOINC = "http://loinc.org"
+
+UNVERIFIED = BASE + "/StructureDefinition/code-unverified"
+INGREDIENT = BASE + "/StructureDefinition/ingredient"
+BRAND_USE = {"system": BASE + "/CodeSystem/designation-use", "code": "brand-name",
+             "display": "Brand or trade name"}
+SYNONYM_USE = {"system": BASE + "/CodeSystem/designation-use", "code": "synonym",
+               "display": "Other name used in free text"}
+
+# Brand (trade) names, matched in free text when no code is recognised. US brands unless noted.
+BRANDS = {
+    "ketamine": ["Ketalar"],
+    "esketamine": ["Spravato"],
+    "fluoxetine": ["Prozac", "Sarafem"], "sertraline": ["Zoloft"], "paroxetine": ["Paxil", "Pexeva"],
+    "citalopram": ["Celexa"], "escitalopram": ["Lexapro"], "fluvoxamine": ["Luvox"],
+    "venlafaxine": ["Effexor"], "desvenlafaxine": ["Pristiq", "Khedezla"],
+    "duloxetine": ["Cymbalta", "Drizalma"], "levomilnacipran": ["Fetzima"],
+    "amitriptyline": ["Elavil"], "nortriptyline": ["Pamelor", "Aventyl"],
+    "imipramine": ["Tofranil"], "clomipramine": ["Anafranil"], "desipramine": ["Norpramin"],
+    "doxepin": ["Sinequan", "Silenor", "Zonalon", "Prudoxin"],
+    "phenelzine": ["Nardil"], "tranylcypromine": ["Parnate"], "isocarboxazid": ["Marplan"],
+    "selegiline": ["Emsam", "Eldepryl", "Zelapar"], "rasagiline": ["Azilect"],
+    "linezolid": ["Zyvox"], "methylene blue": ["ProvayBlue"],
+    "alprazolam": ["Xanax"], "lorazepam": ["Ativan"], "clonazepam": ["Klonopin"],
+    "diazepam": ["Valium", "Valtoco", "Diastat"], "midazolam": ["Versed", "Nayzilam", "Seizalam"],
+    "temazepam": ["Restoril"], "triazolam": ["Halcion"], "chlordiazepoxide": ["Librium"],
+    "oxazepam": ["Serax"], "clobazam": ["Onfi", "Sympazan"],
+    "zolpidem": ["Ambien", "Edluar", "Intermezzo"], "eszopiclone": ["Lunesta"],
+    "morphine": ["MS Contin", "Kadian"], "oxycodone": ["OxyContin", "Roxicodone", "Percocet"],
+    "hydrocodone": ["Hysingla", "Zohydro", "Norco", "Vicodin"],
+    "fentanyl": ["Duragesic", "Actiq", "Fentora", "Sublimaze"],
+    "methadone": ["Dolophine", "Methadose"],
+    "buprenorphine": ["Subutex", "Suboxone", "Zubsolv", "Butrans", "Belbuca", "Sublocade"],
+    "hydromorphone": ["Dilaudid", "Exalgo"], "tramadol": ["Ultram", "ConZip"],
+    "tapentadol": ["Nucynta"],
+    "gabapentin": ["Neurontin", "Gralise", "Horizant"], "pregabalin": ["Lyrica"],
+    "phenobarbital": ["Luminal"], "carisoprodol": ["Soma"],
+    "amphetamine": ["Adderall", "Evekeo", "Adzenys"],
+    "dextroamphetamine": ["Dexedrine", "Zenzedi"], "lisdexamfetamine": ["Vyvanse"],
+    "methamphetamine": ["Desoxyn"],
+    "methylphenidate": ["Ritalin", "Concerta", "Metadate", "Daytrana", "Quillichew"],
+    "dexmethylphenidate": ["Focalin"], "modafinil": ["Provigil"], "armodafinil": ["Nuvigil"],
+    "lamotrigine": ["Lamictal"],
+    "lithium": ["Lithobid", "Eskalith"], "valproic acid": ["Depakene"], "divalproex": ["Depakote"],
+    "quetiapine": ["Seroquel"], "olanzapine": ["Zyprexa", "Symbyax"],
+    "risperidone": ["Risperdal"], "aripiprazole": ["Abilify"], "haloperidol": ["Haldol"],
+    "clozapine": ["Clozaril"], "ziprasidone": ["Geodon"], "lurasidone": ["Latuda"],
+    "clarithromycin": ["Biaxin"], "ketoconazole": ["Nizoral"], "itraconazole": ["Sporanox"],
+    "voriconazole": ["Vfend"], "ritonavir": ["Norvir", "Paxlovid", "Kaletra"],
+    "ticlopidine": ["Ticlid"],
+    "rifampin": ["Rifadin", "Rimactane"], "carbamazepine": ["Tegretol", "Carbatrol", "Equetro"],
+    "phenytoin": ["Dilantin"],
+    "theophylline": ["Theo-24", "Uniphyl", "Elixophyllin", "Theochron"],
+    "epinephrine": ["EpiPen", "Adrenalin"], "norepinephrine": ["Levophed"],
+    "phenylephrine": ["Neo-Synephrine"], "ephedrine": ["Akovaz"], "vasopressin": ["Vasostrict"],
+    "memantine": ["Namenda"],
+}
+
+# Other names found in free text (salts, spellings, herbal names).
+SYNONYMS = {
+    "valproic acid": ["valproate", "sodium valproate"],
+    "divalproex": ["divalproex sodium"],
+    "St. John's wort": ["St John's wort", "St Johns wort", "Saint John's wort", "hypericum"],
+    "methylene blue": ["methylthioninium"],
+    "rifampin": ["rifampicin"],
+    "lithium": ["lithium carbonate"],
+    "epinephrine": ["adrenaline"],
+    "norepinephrine": ["noradrenaline"],
+    "lisdexamfetamine": ["lisdexamphetamine"],
+}
+
+# Codes the clinical brief does not give, added so that common coding variants still match.
+# They are flagged code-unverified until a pharmacist confirms them against the authority.
+EXTRA_UNVERIFIED_ATC = {
+    "gabapentin": ["N03AX12"],  # ATC before the 2023 move to N02BF01
+    "pregabalin": ["N03AX16"],  # ATC before the 2023 move to N02BF02
+}
+
+# Products in the CSV left out on purpose, with the reason (stated in the value set description).
+EXCLUDED_PRODUCTS = {
+    # Topical ketoconazole: negligible systemic exposure, so no CYP3A4 effect on ketamine.
+    "106336", "203088", "240812", "647253", "728550",
+}
+
+# Drug classes: value set name -> (title, CSV groups, ATC class prefixes, extra ingredients by
+# name from other groups, description of scope).
+DRUG_CLASSES = {
+    "ketamine": ("Ketamine (any route)", ["trigger:ketamine"], [], [],
+                 "Ketamine, any route (IV, IM, intranasal, oral, compounded)."),
+    "esketamine": ("Esketamine (Spravato nasal spray)", ["trigger:esketamine"], [], [],
+                   "Esketamine (Spravato)."),
+    "maoi": ("Monoamine oxidase inhibitors and MAOI-acting drugs", ["maoi", "maoi-like"],
+             ["N06AF", "N06AG", "N04BD"], [],
+             "Non-selective and MAO-B inhibitors (ATC N06AF, N06AG, N04BD) and drugs with MAOI"
+             " activity (linezolid, methylene blue)."),
+    "tca": ("Tricyclic antidepressants", ["tca"], ["N06AA"], [],
+            "Tricyclic antidepressants (ATC N06AA)."),
+    "snri": ("Serotonin-norepinephrine reuptake inhibitors", ["snri"], [], [],
+             "SNRIs: venlafaxine, desvenlafaxine, duloxetine, levomilnacipran (by ATC code; the"
+             " N06AX group also holds unrelated drugs, so no class prefix)."),
+    "ssri": ("Selective serotonin reuptake inhibitors", ["ssri"], ["N06AB"], [],
+             "SSRIs (ATC N06AB)."),
+    "serotonergic": ("Serotonergic agents", ["ssri", "snri", "tca", "maoi", "maoi-like"],
+                     ["N06AB", "N06AA", "N06AF", "N06AG", "N04BD"], ["tramadol", "St. John's wort"],
+                     "Every agent the brief counts towards serotonergic load: SSRIs, SNRIs, TCAs,"
+                     " MAOIs and MAOI-acting drugs, tramadol and St John's wort. Used to count"
+                     " distinct serotonergic agents, not as a rule subject of its own."),
+    "benzodiazepine": ("Benzodiazepines and Z-drugs", ["benzodiazepine", "z-drug"],
+                       ["N05BA", "N05CD", "N03AE", "N05CF"], [],
+                       "Benzodiazepines (ATC N05BA, N05CD, N03AE) and Z-drugs (N05CF)."),
+    "opioid": ("Opioids", ["opioid"], ["N02A", "N01AH"], [],
+               "Opioid analgesics (ATC N02A, N01AH) and opioids classed elsewhere in ATC"
+               " (hydrocodone and codeine R05DA, methadone N07BC)."),
+    "gabapentinoid": ("Gabapentinoids", ["cns-depressant:gabapentin", "cns-depressant:pregabalin"],
+                      ["N02BF"], [], "Gabapentin and pregabalin (ATC N02BF)."),
+    "barbiturate": ("Barbiturates", ["cns-depressant:phenobarbital"], ["N03AA", "N05CA"], [],
+                    "Barbiturates (ATC N03AA, N05CA)."),
+    "other-cns-depressant": ("Other CNS depressants", ["cns-depressant"], ["N02BF", "N03AA", "N05CA"],
+                             [], "Gabapentinoids, barbiturates and carisoprodol."),
+    "psychostimulant": ("Psychostimulants", ["psychostimulant"], ["N06BA"], [],
+                        "Centrally acting sympathomimetics (ATC N06BA): amphetamines,"
+                        " methylphenidate, modafinil, armodafinil."),
+    "sympathomimetic": ("Sympathomimetics and vasopressin", ["sympathomimetic"], [], [],
+                        "Epinephrine, norepinephrine, phenylephrine, ephedrine and vasopressin."),
+    "xanthine": ("Theophylline and aminophylline", ["xanthine"], [], [],
+                 "Theophylline and aminophylline."),
+    "lamotrigine": ("Lamotrigine", ["lamotrigine"], [], [], "Lamotrigine."),
+    "mood-stabilizer": ("Mood stabilizers: lithium and valproate", ["mood-stabilizer"], [], [],
+                        "Lithium, valproic acid and divalproex."),
+    "antipsychotic": ("Antipsychotics", ["antipsychotic"],
+                      ["N05AA", "N05AB", "N05AC", "N05AD", "N05AE", "N05AF", "N05AG", "N05AH",
+                       "N05AL", "N05AX"], [],
+                      "Antipsychotics (ATC N05A except N05AN lithium, which is a mood stabilizer"
+                      " here)."),
+    "cyp-inhibitor": ("CYP3A4 / CYP2B6 inhibitors", ["cyp-inhibitor"], [], [],
+                      "Clarithromycin, ketoconazole, itraconazole, voriconazole, ritonavir,"
+                      " ticlopidine."),
+    "cyp-inducer": ("CYP3A4 / CYP2B6 inducers", ["cyp-inducer"], [], [],
+                    "Rifampin, carbamazepine, phenytoin and St John's wort (OTC/herbal)."),
+    "memantine": ("Memantine", ["nmda-antagonist"], [], [], "Memantine."),
+}
+
+# Condition groups (SNOMED CT), with names for free-text matching.
+CONDITION_GROUPS = {
+    "bp-sensitive-vascular-disease": (
+        "Vascular disease where a blood-pressure rise is dangerous",
+        [("432119003", "Aneurysmal vascular disease"),
+         ("234141001", "Arteriovenous malformation"),
+         ("234142008", "Arteriovenous malformation"),
+         ("274100004", "Intracerebral haemorrhage"),
+         ("1386000", "Intracranial haemorrhage")],
+        ["aneurysm", "aneurysmal vascular disease", "arteriovenous malformation",
+         "intracerebral hemorrhage", "intracerebral haemorrhage", "cerebral hemorrhage",
+         "intracranial hemorrhage", "intracranial haemorrhage"],
+        "Aneurysmal vascular disease (432119003; descendants are not expanded here, so specific"
+        " aneurysm codes match by name), arteriovenous malformation, history of intracerebral"
+        " haemorrhage: the esketamine label's contraindications."),
+    "hypertension": (
+        "Hypertension",
+        [("38341003", "Hypertensive disorder"), ("59621000", "Essential hypertension")],
+        ["hypertension", "high blood pressure"],
+        "Hypertension on the problem list."),
+    "cardiovascular-disease": (
+        "Cardiovascular disease",
+        [("414545008", "Ischaemic heart disease"), ("84114007", "Heart failure"),
+         ("230690007", "Stroke")],
+        ["ischemic heart disease", "ischaemic heart disease", "coronary artery disease",
+         "heart failure", "stroke", "cerebrovascular accident"],
+        "Ischaemic heart disease, heart failure, stroke."),
+    "psychotic-disorder": (
+        "Psychotic disorders",
+        [("69322001", "Psychotic disorder"), ("58214004", "Schizophrenia")],
+        ["psychosis", "psychotic disorder", "schizophrenia", "schizoaffective disorder"],
+        "Psychotic disorder, schizophrenia."),
+    "seizure-disorder": (
+        "Seizure disorders",
+        [("128613002", "Seizure disorder"), ("84757009", "Epilepsy")],
+        ["seizure disorder", "epilepsy"],
+        "Seizure disorder, epilepsy."),
+    "glaucoma": (
+        "Glaucoma and ocular hypertension",
+        [("23986001", "Glaucoma"), ("4210003", "Ocular hypertension")],
+        ["glaucoma", "ocular hypertension"],
+        "Glaucoma, ocular hypertension."),
+    "liver-disease": (
+        "Liver disease",
+        [("235856003", "Liver disease"), ("19943007", "Cirrhosis of liver"),
+         ("59927004", "Hepatic failure")],
+        ["liver disease", "cirrhosis", "hepatic failure", "liver failure"],
+        "Liver disease, cirrhosis, hepatic failure."),
+    "pregnancy": (
+        "Pregnancy",
+        [("77386006", "Pregnancy")],
+        ["pregnancy", "pregnant"],
+        "Pregnancy recorded as a condition."),
+}
+
+# Condition groups whose codes the brief does not give: every code is flagged unverified.
+UNVERIFIED_CONDITION_GROUPS = {
+    "alcohol-use-disorder": (
+        "Alcohol use disorder",
+        [("7200002", "Alcoholism"), ("66590003", "Alcohol dependence"),
+         ("15167005", "Alcohol abuse")],
+        ["alcohol use disorder", "alcoholism", "alcohol dependence", "alcohol abuse"],
+        "Alcohol use disorder, counted as a CNS depressant. The brief names the condition but"
+        " gives no codes; these SNOMED CT codes are flagged code-unverified until confirmed."),
+}
+
+
+def read_csv(name):
+    with open(HERE / "sources" / name, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def pascal(name):
+    return "".join(part.capitalize() for part in name.replace("-", " ").split())
+
+
+def designations(ingredient):
+    result = [{"use": BRAND_USE, "value": b} for b in BRANDS.get(ingredient, [])]
+    result += [{"use": SYNONYM_USE, "value": s} for s in SYNONYMS.get(ingredient, [])]
+    return result
+
+
+def concept(code, display, ingredients=(), unverified=False, names=()):
+    c = {}
+    ext = []
+    if unverified:
+        ext.append({"url": UNVERIFIED, "valueBoolean": True})
+    ext += [{"url": INGREDIENT, "valueString": i} for i in ingredients]
+    if ext:
+        c["extension"] = ext
+    c["code"] = code
+    c["display"] = display
+    if names:
+        c["designation"] = list(names)
+    return c
+
+
+def product_display(name):
+    # VA names are cut at 50 characters; drop the dangling "[VA Product" tag.
+    return name.replace(" [VA Product", "").strip()
+
+
+def main():
+    ingredients = read_csv("ingredients-in-scope.csv")
+    products = read_csv("va-products-in-scope.csv")
+    by_rxcui = {r["rxnorm_ingredient_rxcui"]: r for r in ingredients}
+    OUT.mkdir(exist_ok=True)
+    written = []
+
+    for name, (title, groups, prefixes, extra_names, scope) in DRUG_CLASSES.items():
+        rows = []
+        for g in groups:
+            group, _, only = g.partition(":")
+            rows += [r for r in ingredients if r["group"] == group and (not only or r["ingredient"] == only)]
+        rows += [r for r in ingredients if r["ingredient"] in extra_names]
+        members = {r["ingredient"] for r in rows}
+        rx_concepts, atc_concepts, checked = [], [], {}
+        for r in rows:
+            ing = r["ingredient"]
+            checked.setdefault(r["verified_from"], []).append(ing)
+            if r["rxnorm_ingredient_rxcui"] != "UNVERIFIED":
+                rx_concepts.append(concept(r["rxnorm_ingredient_rxcui"], ing, names=designations(ing)))
+            # Brand names sit on the RxNorm ingredient; without one (esketamine), on the first ATC.
+            no_rxcui = r["rxnorm_ingredient_rxcui"] == "UNVERIFIED"
+            for i, atc in enumerate(filter(None, r["atc"].split(";"))):
+                names = designations(ing) if no_rxcui and i == 0 else ()
+                atc_concepts.append(concept(atc, ing, names=names))
+            for atc in EXTRA_UNVERIFIED_ATC.get(ing, []):
+                atc_concepts.append(concept(atc, ing, unverified=True))
+        # Trigger extras from the brief: the salt and the esketamine nasal-spray forms.
+        if name == "ketamine":
+            rx_concepts.append(concept("203184", "ketamine hydrochloride", ["ketamine"]))
+        if name == "esketamine":
+            rx_concepts.append(concept("2201623", "esketamine 28 MG nasal spray", ["esketamine"], unverified=True))
+            rx_concepts.append(concept("2201625", "Spravato 28 MG nasal spray", ["esketamine"], unverified=True))
+        # Products: every product with at least one ingredient in this class.
+        seen = {c["code"] for c in rx_concepts}
+        product_count = 0
+        excluded = 0
+        for p in products:
+            names = p["ingredients"].split("|")
+            inside = [n for n in names if n in members]
+            if not inside or p["product_rxcui"] in seen:
+                continue
+            if p["product_rxcui"] in EXCLUDED_PRODUCTS:
+                excluded += 1
+                continue
+            seen.add(p["product_rxcui"])
+            rx_concepts.append(concept(p["product_rxcui"], product_display(p["va_product_name"]), inside))
+            product_count += 1
+        includes = []
+        if rx_concepts:
+            includes.append({"system": RXNORM, "concept": rx_concepts})
+        if atc_concepts:
+            includes.append({"system": ATC, "concept": atc_concepts})
+        if prefixes:
+            includes.append({"system": ATC, "filter": [{"property": "concept", "op": "is-a", "value": v} for v in prefixes]})
+        where = "; ".join(f"{', '.join(sorted(ings))}: {src}" for src, ings in sorted(checked.items()))
+        description = (
+            f"{scope} RxNorm ingredient and ATC codes come from the clinical brief's"
+            f" ingredients-in-scope.csv; where they were checked: {where}."
+            + (f" {product_count} product-level RxCUIs (SCD/SBD) come from va-products-in-scope.csv"
+               " (VA NDF-RT RxNorm mapping, 2014), each naming its ingredient(s) in the ingredient"
+               " extension; a combination product belongs to the class of each ingredient."
+               if product_count else " No product-level codes are listed for it.")
+            + (f" {excluded} topical product(s) left out on purpose (negligible systemic"
+               " exposure)." if excluded else "")
+            + (" ATC is-a filters include every code below a class (matched by code prefix)."
+               if prefixes else "")
+            + " Brand names and synonyms are designations, used only when no code is recognised."
+            " Codes flagged code-unverified still match but must be confirmed against their"
+            " authority.")
+        written.append(write(name, title, description, includes))
+
+    for groups, unverified in ((CONDITION_GROUPS, False), (UNVERIFIED_CONDITION_GROUPS, True)):
+        for name, (title, codes, names, scope) in groups.items():
+            first = True
+            concepts = []
+            for code, display in codes:
+                extra = [{"use": SYNONYM_USE, "value": n} for n in names] if first else []
+                concepts.append(concept(code, display, unverified=unverified, names=extra))
+                first = False
+            source = ("SNOMED CT codes flagged code-unverified." if unverified else
+                      "SNOMED CT codes as given in the clinical brief (KETAMINE-INTERACTIONS.md,"
+                      " patient conditions table); not yet checked against a SNOMED CT release.")
+            description = (f"{scope} {source} Matched by exact code; the names (designations)"
+                           " match free text when no listed code is present.")
+            written.append(write(name, title, description, [{"system": SNOMED, "concept": concepts}]))
+
+    written.append(write(
+        "blood-pressure", "Blood-pressure observations",
+        "LOINC codes the service reads blood pressure from: the panel (85354-9) with systolic"
+        " (8480-6) and diastolic (8462-4) components, or the components as observations of their"
+        " own. Codes from the clinical brief; LOINC 85354-9, 8480-6 and 8462-4 are the codes of"
+        " the FHIR R4 vital-signs profile.",
+        [{"system": LOINC, "concept": [
+            concept("85354-9", "Blood pressure panel with all children optional"),
+            concept("8480-6", "Systolic blood pressure"),
+            concept("8462-4", "Diastolic blood pressure")]}]))
+    print("wrote", len(written), "value sets to", OUT)
+
+
+def write(name, title, description, includes):
+    vs = {
+        "resourceType": "ValueSet",
+        "id": name,
+        "url": f"{BASE}/ValueSet/{name}",
+        "version": VERSION,
+        "name": pascal(name),
+        "title": title,
+        "status": "active",
+        "experimental": False,
+        "date": DATE,
+        "publisher": PUBLISHER,
+        "description": description,
+        "compose": {"include": includes},
+    }
+    path = OUT / f"{name}.json"
+    path.write_text(json.dumps(vs, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":
+    main()

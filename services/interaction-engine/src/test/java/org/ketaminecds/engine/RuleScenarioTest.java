@@ -1,0 +1,445 @@
+package org.ketaminecds.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.ketaminecds.engine.Fixtures.PACK;
+import static org.ketaminecds.engine.Fixtures.TODAY;
+import static org.ketaminecds.engine.Fixtures.atc;
+import static org.ketaminecds.engine.Fixtures.condition;
+import static org.ketaminecds.engine.Fixtures.conditionText;
+import static org.ketaminecds.engine.Fixtures.draft;
+import static org.ketaminecds.engine.Fixtures.ended;
+import static org.ketaminecds.engine.Fixtures.ketamine;
+import static org.ketaminecds.engine.Fixtures.rx;
+import static org.ketaminecds.engine.Fixtures.spravato;
+import static org.ketaminecds.engine.Fixtures.statement;
+import static org.ketaminecds.engine.Fixtures.text;
+import static org.ketaminecds.engine.Severity.CRITICAL;
+import static org.ketaminecds.engine.Severity.INFO;
+import static org.ketaminecds.engine.Severity.WARNING;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.ketaminecds.engine.Fixtures.Case;
+import org.ketaminecds.engine.knowledge.Modifier;
+import org.ketaminecds.engine.knowledge.Rule;
+
+/**
+ * Every rule and every contextual modifier of the shipped pack, firing and not firing, with
+ * medications coded the way EHRs send them: product codes (SCD), ingredient and ATC codes, brand
+ * names and free text only, patient-reported statements, other draft orders, stopped medications.
+ */
+class RuleScenarioTest {
+
+  /** A rule's expected outcome: silent (severity null) or firing with exactly these modifiers. */
+  record Expect(String rule, Severity severity, Set<String> modifiers) {
+    @Override
+    public String toString() {
+      return severity == null ? rule + " silent" : rule + " " + severity + " " + modifiers;
+    }
+  }
+
+  record Scenario(String name, Case patient, List<Expect> expected) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Expect fires(String rule, Severity severity, String... modifiers) {
+    return new Expect("ketamine-" + rule, severity, Set.of(modifiers));
+  }
+
+  static Expect silent(String rule) {
+    return new Expect("ketamine-" + rule, null, Set.of());
+  }
+
+  static Scenario scenario(String name, Case patient, Expect... expected) {
+    return new Scenario(name, patient, List.of(expected));
+  }
+
+  static Case patient() {
+    return new Case();
+  }
+
+  static final String SEROTONERGIC = "serotonergic-load";
+  static final String CNS = "cns-depressant-stack";
+
+  static Stream<Scenario> scenarios() {
+    return Stream.of(
+        // MAOIs, with the 14-day washout on both sides
+        scenario(
+            "phenelzine product code (SCD) gives a critical MAOI finding",
+            patient().med(rx("312347")),
+            fires("maoi", CRITICAL)),
+        scenario(
+            "Nardil by brand name in free text gives a critical MAOI finding",
+            patient().med(text("Nardil 15 mg tablet")),
+            fires("maoi", CRITICAL)),
+        scenario(
+            "an MAOI stopped 14 days ago still counts (washout)",
+            patient().med(ended(rx("8123"), TODAY.minusDays(14))),
+            fires("maoi", CRITICAL)),
+        scenario(
+            "an MAOI stopped 15 days ago no longer counts",
+            patient().med(ended(rx("8123"), TODAY.minusDays(15))),
+            silent("maoi")),
+        scenario(
+            "esketamine ordered as Spravato (text) with selegiline by ATC class",
+            patient().order(spravato()).med(atc("N04BD01")),
+            fires("maoi", CRITICAL)),
+        scenario(
+            "an MAOI with an SSRI adds serotonergic load to both cards",
+            patient().med(rx("8123")).med(rx("312938")),
+            fires("maoi", CRITICAL, SEROTONERGIC),
+            fires("ssri", WARNING, SEROTONERGIC)),
+        scenario(
+            "linezolid stopped 5 days ago still counts with an SSRI",
+            patient().med(ended(rx("311345"), TODAY.minusDays(5))).med(rx("36437")),
+            fires("maoi", CRITICAL, SEROTONERGIC),
+            fires("ssri", WARNING, SEROTONERGIC)),
+        // TCAs
+        scenario(
+            "amitriptyline product code at 40 is a warning",
+            patient().age(40).med(rx("856762")),
+            fires("tca", WARNING),
+            silent("cardiovascular-disease")),
+        scenario(
+            "a TCA at 70 is critical",
+            patient().age(70).med(text("Elavil 25mg")),
+            fires("tca", CRITICAL, "older-or-cardiovascular")),
+        scenario(
+            "a TCA with heart failure is critical",
+            patient().age(50).med(rx("704")).condition(condition("84114007", "Heart failure")),
+            fires("tca", CRITICAL, "older-or-cardiovascular"),
+            fires("cardiovascular-disease", WARNING)),
+        scenario(
+            "an 80-year-old on no TCA has no TCA finding",
+            patient().age(80).med(rx("312938")),
+            silent("tca"),
+            fires("ssri", INFO)),
+        scenario(
+            "a TCA with tramadol adds serotonergic load; the opioid card says so too",
+            patient().age(30).med(rx("3638")).med(rx("833709")),
+            fires("tca", WARNING, SEROTONERGIC),
+            fires("opioid", WARNING, SEROTONERGIC)),
+        // SNRIs
+        scenario(
+            "venlafaxine product code is info", patient().med(rx("313580")), fires("snri", INFO)),
+        scenario(
+            "an SNRI with a latest BP of 150/95 is a warning",
+            patient().med(rx("313580")).bp(150, 95),
+            fires("snri", WARNING, "raised-blood-pressure"),
+            fires("raised-blood-pressure", WARNING)),
+        scenario(
+            "duloxetine with hypertension on the problem list is a warning",
+            patient().med(rx("72625")).condition(condition("38341003", "Hypertension")),
+            fires("snri", WARNING, "raised-blood-pressure"),
+            fires("hypertension", WARNING)),
+        scenario(
+            "an SNRI with a normal BP stays info",
+            patient().med(text("Cymbalta 60 mg capsule")).bp(128, 82),
+            fires("snri", INFO),
+            silent("raised-blood-pressure")),
+        scenario(
+            "bupropion is not an SNRI", patient().med(text("Bupropion XL 150 mg")), silent("snri")),
+        scenario(
+            "an SNRI with tramadol adds serotonergic load",
+            patient().med(rx("313581")).med(text("Ultram 50 mg")),
+            fires("snri", WARNING, SEROTONERGIC),
+            fires("opioid", WARNING, SEROTONERGIC)),
+        // SSRIs
+        scenario(
+            "sertraline product code is info (generally compatible)",
+            patient().med(rx("312938")),
+            fires("ssri", INFO),
+            silent("maoi")),
+        scenario(
+            "Zoloft reported by the patient (statement, text only) is info",
+            patient().med(statement("Zoloft")),
+            fires("ssri", INFO)),
+        scenario(
+            "two different SSRIs are two serotonergic agents",
+            patient().med(rx("248642")).med(rx("312938")),
+            fires("ssri", WARNING, SEROTONERGIC)),
+        scenario(
+            "the same SSRI as an order and a statement is one agent",
+            patient().med(rx("312938")).med(statement("sertraline 50 mg")),
+            fires("ssri", INFO)),
+        scenario(
+            "an SSRI with St John's wort (herbal statement)",
+            patient().med(rx("2556")).med(statement("St. John's Wort 300 mg capsule")),
+            fires("ssri", WARNING, SEROTONERGIC),
+            fires("cyp-inducer", WARNING, SEROTONERGIC)),
+        scenario(
+            "an SSRI statement whose period ended yesterday is ignored",
+            patient().med(ended(statement("escitalopram 10 mg"), TODAY.minusDays(1))),
+            silent("ssri")),
+        // Benzodiazepines, opioids and other CNS depressants
+        scenario(
+            "alprazolam product code is a warning",
+            patient().med(rx("197321")),
+            fires("benzodiazepine", WARNING),
+            silent("opioid")),
+        scenario(
+            "a Z-drug by ATC code counts as a benzodiazepine",
+            patient().med(atc("N05CF02")),
+            fires("benzodiazepine", WARNING)),
+        scenario(
+            "a benzodiazepine with an opioid stacks CNS depression: both critical",
+            patient().med(atc("N05BA06")).med(rx("1049502")),
+            fires("benzodiazepine", CRITICAL, CNS),
+            fires("opioid", CRITICAL, CNS)),
+        scenario(
+            "oxycodone alone is a warning",
+            patient().med(text("OxyContin 10 mg ER tablet")),
+            fires("opioid", WARNING)),
+        scenario(
+            "acetaminophen alone fires nothing",
+            patient().med(text("Acetaminophen 500 mg tablet")),
+            silent("opioid"),
+            silent("benzodiazepine"),
+            silent("other-cns-depressant")),
+        scenario(
+            "gabapentin product code is a warning",
+            patient().med(rx("310430")),
+            fires("other-cns-depressant", WARNING)),
+        scenario(
+            "gabapentin with phenobarbital stacks two classes",
+            patient().med(rx("310430")).med(rx("198083")),
+            fires("other-cns-depressant", CRITICAL, CNS)),
+        scenario(
+            "carisoprodol alone is a warning without stacking",
+            patient().med(rx("197446")),
+            fires("other-cns-depressant", WARNING)),
+        scenario(
+            "alcohol use disorder on the problem list is a warning",
+            patient().condition(condition("7200002", "Alcoholism")),
+            fires("alcohol-use-disorder", WARNING)),
+        scenario(
+            "alcohol use disorder with a benzodiazepine order in the same session stacks",
+            patient()
+                .condition(conditionText("Alcohol use disorder, moderate"))
+                .otherDraft(draft("6470")),
+            fires("alcohol-use-disorder", CRITICAL, CNS),
+            fires("benzodiazepine", CRITICAL, CNS)),
+        scenario(
+            "no alcohol use disorder: no finding",
+            patient().condition(condition("195967001", "Asthma")),
+            silent("alcohol-use-disorder")),
+        // Stimulants, sympathomimetics, xanthines
+        scenario(
+            "Concerta by brand name is a psychostimulant warning",
+            patient().med(text("Concerta 36 mg ER tablet")),
+            fires("psychostimulant", WARNING)),
+        scenario(
+            "caffeine is not a psychostimulant here",
+            patient().med(text("Caffeine 200 mg tablet")),
+            silent("psychostimulant")),
+        scenario(
+            "an epinephrine order in the same session is a sympathomimetic warning",
+            patient().otherDraft(draft("3992")),
+            fires("sympathomimetic", WARNING)),
+        scenario(
+            "pseudoephedrine is not listed",
+            patient().med(text("Pseudoephedrine 60 mg tablet")),
+            silent("sympathomimetic")),
+        scenario(
+            "theophylline product code is a warning",
+            patient().med(rx("198255")),
+            fires("xanthine", WARNING),
+            silent("seizure-disorder")),
+        scenario(
+            "theophylline with epilepsy is critical",
+            patient().med(rx("198255")).condition(condition("84757009", "Epilepsy")),
+            fires("xanthine", CRITICAL, "seizure-disorder"),
+            fires("seizure-disorder", INFO)),
+        scenario(
+            "the aminophylline/ephedrine combination counts for both classes",
+            patient().med(rx("484668")),
+            fires("xanthine", WARNING),
+            fires("sympathomimetic", WARNING)),
+        // Lamotrigine, mood stabilizers, antipsychotics
+        scenario(
+            "lamotrigine by ATC code is info",
+            patient().med(atc("N03AX09")),
+            fires("lamotrigine", INFO)),
+        scenario(
+            "levetiracetam is not lamotrigine",
+            patient().med(text("Levetiracetam 500 mg")),
+            silent("lamotrigine")),
+        scenario(
+            "lithium is a mood stabilizer, not an antipsychotic",
+            patient().med(atc("N05AN01")),
+            fires("mood-stabilizer", INFO),
+            silent("antipsychotic")),
+        scenario(
+            "Depakote by brand name is a mood stabilizer",
+            patient().med(text("Depakote ER 500 mg")),
+            fires("mood-stabilizer", INFO)),
+        scenario(
+            "quetiapine product code is an antipsychotic",
+            patient().med(rx("312743")),
+            fires("antipsychotic", INFO),
+            silent("mood-stabilizer")),
+        scenario(
+            "the fluoxetine/olanzapine combination product counts for both classes",
+            patient().med(rx("403969")),
+            fires("ssri", INFO),
+            fires("antipsychotic", INFO)),
+        // CYP3A4 / CYP2B6
+        scenario(
+            "clarithromycin with IV ketamine is info",
+            patient().order(ketamine(Route.INTRAVENOUS)).med(rx("197516")),
+            fires("cyp-inhibitor", INFO)),
+        scenario(
+            "clarithromycin with oral ketamine is a warning",
+            patient().order(ketamine(Route.ORAL)).med(rx("197516")),
+            fires("cyp-inhibitor", WARNING, "oral-ketamine")),
+        scenario(
+            "topical ketoconazole shampoo is not a CYP inhibitor",
+            patient().order(ketamine(Route.ORAL)).med(rx("106336")),
+            silent("cyp-inhibitor")),
+        scenario(
+            "rifampin product code is a CYP inducer (info)",
+            patient().med(rx("198201")),
+            fires("cyp-inducer", INFO)),
+        scenario("no inducer: no finding", patient().med(rx("197516")), silent("cyp-inducer")),
+        scenario(
+            "memantine product code is info",
+            patient().med(rx("996561")),
+            fires("memantine", INFO)),
+        scenario(
+            "donepezil is not memantine",
+            patient().med(text("Donepezil 10 mg")),
+            silent("memantine")),
+        // Conditions
+        scenario(
+            "aneurysm (SNOMED) is critical",
+            patient().condition(condition("432119003", "Aneurysm")),
+            fires("bp-sensitive-vascular-disease", CRITICAL)),
+        scenario(
+            "an abdominal aortic aneurysm known only by name is critical",
+            patient().condition(conditionText("Abdominal aortic aneurysm")),
+            fires("bp-sensitive-vascular-disease", CRITICAL)),
+        scenario(
+            "essential hypertension is a warning",
+            patient().condition(condition("59621000", "Essential hypertension")),
+            fires("hypertension", WARNING),
+            silent("bp-sensitive-vascular-disease")),
+        scenario(
+            "ischaemic heart disease is a warning",
+            patient().condition(condition("414545008", "Ischemic heart disease")),
+            fires("cardiovascular-disease", WARNING),
+            silent("hypertension")),
+        scenario(
+            "schizophrenia is a warning",
+            patient().condition(condition("58214004", "Schizophrenia")),
+            fires("psychotic-disorder", WARNING)),
+        scenario(
+            "epilepsy alone is info",
+            patient().condition(condition("84757009", "Epilepsy")),
+            fires("seizure-disorder", INFO),
+            silent("xanthine")),
+        scenario(
+            "glaucoma is info",
+            patient().condition(condition("23986001", "Glaucoma")),
+            fires("glaucoma", INFO)),
+        scenario(
+            "cirrhosis is a warning",
+            patient().condition(condition("19943007", "Cirrhosis of liver")),
+            fires("liver-disease", WARNING)),
+        scenario(
+            "pregnancy is a warning",
+            patient().condition(condition("77386006", "Pregnancy")),
+            fires("pregnancy", WARNING)),
+        scenario(
+            "asthma fires no condition rule",
+            patient().condition(condition("195967001", "Asthma")),
+            silent("bp-sensitive-vascular-disease"),
+            silent("hypertension"),
+            silent("cardiovascular-disease"),
+            silent("psychotic-disorder"),
+            silent("seizure-disorder"),
+            silent("glaucoma"),
+            silent("liver-disease"),
+            silent("pregnancy")),
+        // Blood pressure
+        scenario(
+            "BP 150/95 is a warning",
+            patient().bp(150, 95),
+            fires("raised-blood-pressure", WARNING)),
+        scenario(
+            "BP 185/100 is critical",
+            patient().bp(185, 100),
+            fires("raised-blood-pressure", CRITICAL, "severe-hypertension")),
+        scenario(
+            "a diastolic of 112 alone is critical",
+            patient().bp(130, 112),
+            fires("raised-blood-pressure", CRITICAL, "severe-hypertension")),
+        scenario(
+            "BP 139/89 is below the threshold",
+            patient().bp(139, 89),
+            silent("raised-blood-pressure")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("scenarios")
+  void ruleFiresAsExpected(Scenario scenario) {
+    Evaluation evaluation = scenario.patient().evaluate();
+    for (Expect expect : scenario.expected()) {
+      Optional<Finding> finding =
+          evaluation.findings().stream()
+              .filter(f -> f.rule().id().equals(expect.rule()))
+              .findFirst();
+      if (expect.severity() == null) {
+        assertThat(finding).as(expect.toString()).isEmpty();
+      } else {
+        assertThat(finding).as(expect.toString()).isPresent();
+        assertThat(finding.get().severity()).as(expect.toString()).isEqualTo(expect.severity());
+        assertThat(finding.get().appliedModifiers())
+            .extracting(m -> m.modifier().id())
+            .as(expect.toString())
+            .containsExactlyInAnyOrderElementsOf(expect.modifiers());
+      }
+    }
+  }
+
+  @Test
+  void everyRuleAndEveryModifierHasAFiringAndANonFiringScenario() {
+    Set<String> fired = new HashSet<>();
+    Set<String> silentRules = new HashSet<>();
+    Set<String> applied = new HashSet<>();
+    Set<String> notApplied = new HashSet<>();
+    scenarios()
+        .flatMap(s -> s.expected().stream())
+        .forEach(
+            e -> {
+              if (e.severity() == null) {
+                silentRules.add(e.rule());
+                return;
+              }
+              fired.add(e.rule());
+              Rule rule = PACK.rules().rule(e.rule()).orElseThrow();
+              for (Modifier m : rule.modifiers()) {
+                (e.modifiers().contains(m.id()) ? applied : notApplied)
+                    .add(rule.id() + "/" + m.id());
+              }
+            });
+    Set<String> rules = new HashSet<>();
+    Set<String> modifiers = new HashSet<>();
+    for (Rule rule : PACK.rules().rules()) {
+      rules.add(rule.id());
+      rule.modifiers().forEach(m -> modifiers.add(rule.id() + "/" + m.id()));
+    }
+    assertThat(fired).as("rules with a firing scenario").containsAll(rules);
+    assertThat(silentRules).as("rules with a non-firing scenario").containsAll(rules);
+    assertThat(applied).as("modifiers with a scenario that applies them").containsAll(modifiers);
+    assertThat(notApplied).as("modifiers with a scenario that does not").containsAll(modifiers);
+  }
+}
