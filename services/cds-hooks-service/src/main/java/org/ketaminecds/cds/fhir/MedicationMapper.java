@@ -55,7 +55,12 @@ public final class MedicationMapper {
     this.zone = zone;
   }
 
-  /** A draft or recorded MedicationRequest; empty when its status means it is not real. */
+  /**
+   * A draft or recorded MedicationRequest; empty when it does not count: cancelled, entered in
+   * error, or someone else's unsigned draft. A stopped or completed request, or one whose course
+   * (dosage bounds) has ended, comes back with the day it ended: rules decide how long an ended
+   * medication still matters (an MAOI for 14 days).
+   */
   public Optional<org.ketaminecds.engine.Medication> fromRequest(
       MedicationRequest request, Origin origin, LocalDate today) {
     String status =
@@ -64,9 +69,9 @@ public final class MedicationMapper {
             : origin == Origin.DRAFT_ORDER ? "draft" : "unknown";
     Optional<LocalDate> endedOn;
     switch (status) {
-      case "active", "on-hold", "draft", "unknown" -> endedOn = Optional.empty();
-      case "stopped", "completed" ->
-          endedOn = Optional.of(requestEnd(request).orElse(LocalDate.MIN));
+      case "active", "on-hold", "draft", "unknown" ->
+          endedOn = courseEnd(request).filter(end -> end.isBefore(today));
+      case "stopped", "completed" -> endedOn = Optional.of(stoppedOn(request, today));
       default -> {
         return Optional.empty(); // cancelled, entered-in-error
       }
@@ -81,7 +86,10 @@ public final class MedicationMapper {
             reference(request), origin, concept.codes, concept.names, route, endedOn));
   }
 
-  /** A patient-reported, OTC or herbal MedicationStatement; empty when it does not count. */
+  /**
+   * A patient-reported, OTC or herbal MedicationStatement; empty when it does not count (entered in
+   * error, not taken). One whose effective period has ended comes back with the day it ended.
+   */
   public Optional<org.ketaminecds.engine.Medication> fromStatement(
       MedicationStatement statement, LocalDate today) {
     String status = statement.hasStatus() ? statement.getStatus().toCode() : "unknown";
@@ -90,7 +98,13 @@ public final class MedicationMapper {
     switch (status) {
       case "active", "intended", "on-hold", "unknown" ->
           endedOn = end.filter(e -> e.isBefore(today));
-      case "completed", "stopped" -> endedOn = Optional.of(end.orElse(LocalDate.MIN));
+      case "completed", "stopped" ->
+          endedOn =
+              Optional.of(
+                  end.or(() -> date(statement.getDateAsserted()))
+                      .or(() -> lastUpdated(statement))
+                      .map(d -> d.isAfter(today) ? today : d)
+                      .orElse(LocalDate.MIN));
       default -> {
         return Optional.empty(); // entered-in-error, not-taken
       }
@@ -102,25 +116,69 @@ public final class MedicationMapper {
             reference(statement), Origin.STATEMENT, concept.codes, concept.names, route, endedOn));
   }
 
-  private Optional<LocalDate> requestEnd(MedicationRequest request) {
-    Optional<LocalDate> validity =
-        request.hasDispenseRequest() && request.getDispenseRequest().hasValidityPeriod()
-            ? date(request.getDispenseRequest().getValidityPeriod().getEnd())
-            : Optional.empty();
-    if (validity.isPresent()) {
-      return validity;
+  /**
+   * The Medication this request or statement refers to but that is not at hand (neither contained
+   * nor elsewhere in the request), as the reference was written; the caller may fetch it.
+   */
+  public Optional<String> missingMedication(DomainResource owner) {
+    Type medication =
+        owner instanceof MedicationRequest r
+            ? r.getMedication()
+            : owner instanceof MedicationStatement s ? s.getMedication() : null;
+    if (!(medication instanceof Reference ref) || !ref.hasReference()) {
+      return Optional.empty();
     }
+    return resolve(owner, ref).isPresent() ? Optional.empty() : Optional.of(ref.getReference());
+  }
+
+  /** Whether this request or statement names no drug at all that could be matched. */
+  public boolean unidentified(DomainResource owner) {
+    Type medication =
+        owner instanceof MedicationRequest r
+            ? r.getMedication()
+            : owner instanceof MedicationStatement s ? s.getMedication() : null;
+    Concept concept = concept(owner, medication);
+    return concept.codes.isEmpty() && concept.names.isEmpty();
+  }
+
+  /** When the course of an active request ends (its dosage bounds), if it says. */
+  private Optional<LocalDate> courseEnd(MedicationRequest request) {
+    Optional<LocalDate> latest = Optional.empty();
     for (Dosage dosage : request.getDosageInstruction()) {
-      if (dosage.hasTiming()
-          && dosage.getTiming().hasRepeat()
-          && dosage.getTiming().getRepeat().hasBoundsPeriod()) {
-        Optional<LocalDate> end = date(dosage.getTiming().getRepeat().getBoundsPeriod().getEnd());
-        if (end.isPresent()) {
-          return end;
-        }
+      if (!dosage.hasTiming()
+          || !dosage.getTiming().hasRepeat()
+          || !dosage.getTiming().getRepeat().hasBoundsPeriod()) {
+        return Optional.empty(); // a dosage without bounds runs on
       }
+      Optional<LocalDate> end = date(dosage.getTiming().getRepeat().getBoundsPeriod().getEnd());
+      if (end.isEmpty()) {
+        return Optional.empty();
+      }
+      latest = latest.isEmpty() || end.get().isAfter(latest.get()) ? end : latest;
     }
-    return Optional.empty();
+    return latest;
+  }
+
+  /**
+   * The day a stopped or completed request ended: when its record last changed (status changes
+   * update it), else the end of its course or validity, else when it was written. Never later than
+   * today; {@link LocalDate#MIN} when nothing says, so only a current medication counts then.
+   */
+  private LocalDate stoppedOn(MedicationRequest request, LocalDate today) {
+    Optional<LocalDate> end =
+        lastUpdated(request)
+            .or(() -> courseEnd(request))
+            .or(
+                () ->
+                    request.hasDispenseRequest() && request.getDispenseRequest().hasValidityPeriod()
+                        ? date(request.getDispenseRequest().getValidityPeriod().getEnd())
+                        : Optional.empty())
+            .or(() -> date(request.getAuthoredOn()));
+    return end.map(d -> d.isAfter(today) ? today : d).orElse(LocalDate.MIN);
+  }
+
+  private Optional<LocalDate> lastUpdated(DomainResource resource) {
+    return resource.hasMeta() ? date(resource.getMeta().getLastUpdated()) : Optional.empty();
   }
 
   private Optional<LocalDate> statementEnd(MedicationStatement statement) {
@@ -166,7 +224,8 @@ public final class MedicationMapper {
     }
     Resource found = elsewhere.get(value);
     if (found == null && value.contains("/_history/")) {
-      found = elsewhere.get(value.substring(0, value.indexOf("/_history/")));
+      value = value.substring(0, value.indexOf("/_history/"));
+      found = elsewhere.get(value);
     }
     if (found == null) {
       // An absolute URL whose tail is Medication/id.

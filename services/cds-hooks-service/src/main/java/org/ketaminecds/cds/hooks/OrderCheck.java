@@ -6,11 +6,13 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.MedicationStatement;
 import org.hl7.fhir.r4.model.Resource;
@@ -21,8 +23,10 @@ import org.ketaminecds.cds.discovery.CdsServiceCatalog;
 import org.ketaminecds.cds.discovery.Hook;
 import org.ketaminecds.cds.fhir.MedicationMapper;
 import org.ketaminecds.cds.fhir.PatientContextMapper;
+import org.ketaminecds.cds.prefetch.FetchBudget;
 import org.ketaminecds.cds.prefetch.PatientRecord;
 import org.ketaminecds.cds.prefetch.PatientRecordAssembler;
+import org.ketaminecds.cds.prefetch.PrefetchUnavailableException;
 import org.ketaminecds.engine.Evaluation;
 import org.ketaminecds.engine.EvaluationInput;
 import org.ketaminecds.engine.InteractionEngine;
@@ -69,18 +73,24 @@ class OrderCheck {
 
   Result run(HookRequest request, String baseUrl) {
     LocalDate today = LocalDate.now(clock.withZone(zone));
+    FetchBudget budget = assembler.budget();
     Bundle drafts = request.context().draftOrders();
     Map<String, Resource> draftIndex = index(drafts);
+    List<MedicationRequest> draftRequests = new ArrayList<>();
+    for (Bundle.BundleEntryComponent entry : drafts.getEntry()) {
+      if (entry.getResource() instanceof MedicationRequest order) {
+        draftRequests.add(order);
+      }
+    }
+    // A draft that only references its Medication must be read before we know what it is.
+    draftIndex.putAll(fetchMissing(request, draftRequests, draftIndex, budget));
     MedicationMapper draftMapper = new MedicationMapper(draftIndex, zone);
 
     Set<String> selected = new HashSet<>(request.context().selections());
     boolean sign = request.service().hookType() == Hook.ORDER_SIGN;
     List<Medication> inScope = new ArrayList<>();
     List<Medication> otherDrafts = new ArrayList<>();
-    for (Bundle.BundleEntryComponent entry : drafts.getEntry()) {
-      if (!(entry.getResource() instanceof MedicationRequest order)) {
-        continue;
-      }
+    for (MedicationRequest order : draftRequests) {
       Optional<Medication> medication = draftMapper.fromRequest(order, Origin.DRAFT_ORDER, today);
       if (medication.isEmpty()) {
         continue;
@@ -91,14 +101,18 @@ class OrderCheck {
         otherDrafts.add(medication.get());
       }
     }
+    requireIdentified(inScope, "a draft order");
     if (inScope.stream().noneMatch(m -> engine.trigger(m).isPresent())) {
       Evaluation none = new Evaluation(engine.rulePack().version(), List.of(), List.of());
       return new Result(none, List.of());
     }
 
-    PatientRecord record = assembler.assemble(request);
+    PatientRecord record = assembler.assemble(request, budget);
     Map<String, Resource> references = new HashMap<>(record.resources());
     references.putAll(draftIndex);
+    List<DomainResource> recorded = new ArrayList<>(record.medicationRequests());
+    recorded.addAll(record.medicationStatements());
+    references.putAll(fetchMissing(request, recorded, references, budget));
     MedicationMapper mapper = new MedicationMapper(references, zone);
     Set<String> draftIds = new HashSet<>();
     inScope.forEach(m -> draftIds.add(m.reference()));
@@ -113,6 +127,7 @@ class OrderCheck {
     for (MedicationStatement s : record.medicationStatements()) {
       mapper.fromStatement(s, today).ifPresent(medications::add);
     }
+    requireIdentified(medications, "a medication on the patient's record");
     PatientContext patient =
         new PatientContextMapper()
             .map(record.patient(), record.conditions(), record.observations(), today);
@@ -125,6 +140,35 @@ class OrderCheck {
         renderer.render(
             evaluation, engine.rulePack(), request.context().patientId(), baseUrl, incomplete);
     return new Result(evaluation, cards);
+  }
+
+  /** Reads the Medications these resources reference but that are not at hand. */
+  private Map<String, Resource> fetchMissing(
+      HookRequest request,
+      List<? extends DomainResource> owners,
+      Map<String, Resource> atHand,
+      FetchBudget budget) {
+    MedicationMapper mapper = new MedicationMapper(atHand, zone);
+    Set<String> missing = new LinkedHashSet<>();
+    owners.forEach(o -> mapper.missingMedication(o).ifPresent(missing::add));
+    return missing.isEmpty() ? Map.of() : assembler.fetchMedications(request, missing, budget);
+  }
+
+  /**
+   * A medication that still counts but names no drug at all (its Medication could be neither found
+   * nor read) would make the answer a silent "all clear": refuse instead, as for a missing
+   * medication list.
+   */
+  private static void requireIdentified(List<Medication> medications, String what) {
+    for (Medication m : medications) {
+      boolean counts = m.endedOn().map(end -> !end.equals(LocalDate.MIN)).orElse(true);
+      if (counts && m.codes().isEmpty() && m.names().isEmpty()) {
+        throw new PrefetchUnavailableException(
+            what
+                + " references a Medication that was neither contained, sent along, nor readable"
+                + " from fhirServer");
+      }
+    }
   }
 
   private static Map<String, Resource> index(Bundle bundle) {

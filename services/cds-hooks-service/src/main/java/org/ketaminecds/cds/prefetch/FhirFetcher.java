@@ -26,6 +26,9 @@ class FhirFetcher {
   FhirFetcher(FhirContext context, CdsProperties properties) {
     this.context = context;
     this.maxPages = properties.fhir().maxPages();
+    // Build one client now (no request is sent): the first hook call should not spend its time
+    // budget loading HAPI's client classes.
+    context.newRestfulGenericClient("http://127.0.0.1/warm-up");
   }
 
   /**

@@ -58,7 +58,16 @@ public class PatientRecordAssembler {
     this.totalTimeout = props.fhir().totalTimeout();
   }
 
+  /** A fresh budget of the configured total time for this call's fetches. */
+  public FetchBudget budget() {
+    return FetchBudget.startingNow(totalTimeout);
+  }
+
   public PatientRecord assemble(HookRequest request) {
+    return assemble(request, budget());
+  }
+
+  public PatientRecord assemble(HookRequest request, FetchBudget budget) {
     Map<String, String> templates = request.service().prefetch();
     Map<String, List<Resource>> data = new HashMap<>();
     Set<String> unavailable = new HashSet<>();
@@ -74,7 +83,7 @@ public class PatientRecordAssembler {
       }
     }
     if (!toFetch.isEmpty()) {
-      fetchAll(request, toFetch, data, unavailable);
+      fetchAll(request, toFetch, data, unavailable, budget);
     }
     for (String key : ESSENTIAL) {
       if (unavailable.contains(key)) {
@@ -93,7 +102,8 @@ public class PatientRecordAssembler {
       HookRequest request,
       Map<String, String> toFetch,
       Map<String, List<Resource>> data,
-      Set<String> unavailable) {
+      Set<String> unavailable,
+      FetchBudget budget) {
     if (request.fhirServer().isEmpty()) {
       unavailable.addAll(toFetch.keySet());
       return;
@@ -115,11 +125,10 @@ public class PatientRecordAssembler {
                     () -> fetcher.fetch(base, token, query.get()), executor));
           }
         });
-    long deadline = System.nanoTime() + totalTimeout.toNanos();
     for (var entry : pending.entrySet()) {
       try {
-        long left = Math.max(0, deadline - System.nanoTime());
-        data.put(entry.getKey(), entry.getValue().get(left, TimeUnit.NANOSECONDS));
+        data.put(
+            entry.getKey(), entry.getValue().get(budget.remainingNanos(), TimeUnit.NANOSECONDS));
       } catch (TimeoutException e) {
         entry.getValue().cancel(true);
         unavailable.add(entry.getKey());
@@ -136,6 +145,70 @@ public class PatientRecordAssembler {
         unavailable.add(entry.getKey());
       }
     }
+  }
+
+  /**
+   * Reads referenced Medications that were neither contained nor sent along, from {@code
+   * fhirServer}, in parallel and within what is left of the budget. Only references on that server
+   * are followed (relative ones, or absolute ones under its base URL): the EHR's token must not
+   * travel elsewhere.
+   *
+   * @return the Medications found, keyed by the reference as written
+   */
+  public Map<String, Resource> fetchMedications(
+      HookRequest request, Set<String> references, FetchBudget budget) {
+    if (request.fhirServer().isEmpty() || references.isEmpty()) {
+      return Map.of();
+    }
+    String base = request.fhirServer().get().replaceAll("/+$", "");
+    Optional<String> token =
+        request.fhirAuthorization().map(org.ketaminecds.cds.hooks.FhirAuthorization::accessToken);
+    Map<String, CompletableFuture<List<Resource>>> pending = new LinkedHashMap<>();
+    for (String reference : references) {
+      medicationQuery(base, reference)
+          .ifPresent(
+              query ->
+                  pending.put(
+                      reference,
+                      CompletableFuture.supplyAsync(
+                          () -> fetcher.fetch(base, token, query), executor)));
+    }
+    Map<String, Resource> found = new HashMap<>();
+    for (var entry : pending.entrySet()) {
+      try {
+        entry.getValue().get(budget.remainingNanos(), TimeUnit.NANOSECONDS).stream()
+            .filter(r -> r instanceof org.hl7.fhir.r4.model.Medication)
+            .findFirst()
+            .ifPresent(r -> found.put(entry.getKey(), r));
+      } catch (TimeoutException e) {
+        entry.getValue().cancel(true);
+        log.warn("FHIR read of a referenced Medication exceeded the time limit");
+      } catch (ExecutionException e) {
+        log.warn(
+            "FHIR read of a referenced Medication failed: {}",
+            e.getCause().getClass().getSimpleName());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return found;
+  }
+
+  /** {@code Medication/123} for a reference on this server, or empty for any other. */
+  static Optional<String> medicationQuery(String base, String reference) {
+    String relative = reference;
+    if (reference.startsWith(base + "/")) {
+      relative = reference.substring(base.length() + 1);
+    } else if (reference.contains("://")) {
+      return Optional.empty();
+    }
+    int history = relative.indexOf("/_history/");
+    if (history > 0) {
+      relative = relative.substring(0, history);
+    }
+    return relative.matches("Medication/[A-Za-z0-9\\-.]{1,64}")
+        ? Optional.of(relative)
+        : Optional.empty();
   }
 
   private static Map<String, String> contextValues(HookRequest request) {
