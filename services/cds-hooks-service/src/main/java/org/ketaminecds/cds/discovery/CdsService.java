@@ -8,6 +8,7 @@ import java.util.Map;
  * One CDS service as discovery describes it (CDS Hooks 2.0 "CDS Service" object).
  *
  * @param prefetch prefetch key to FHIR query template
+ * @param extension the configuration options a request may set (PDDI CDS IG)
  */
 public record CdsService(
     @JsonIgnore Hook hookType,
@@ -15,7 +16,8 @@ public record CdsService(
     String title,
     String description,
     Map<String, String> prefetch,
-    String usageRequirements) {
+    String usageRequirements,
+    Map<String, Object> extension) {
 
   @JsonProperty("hook")
   public String hook() {

@@ -29,6 +29,35 @@ public class CdsServiceCatalog {
 
   static final Map<String, String> PREFETCH = prefetch();
 
+  /**
+   * The options a request may set in {@code extension.pddi-configuration-items}, advertised the way
+   * the PDDI CDS IG describes; all are off unless the site turns them on.
+   */
+  static final Map<String, Object> CONFIGURATION_OPTIONS =
+      Map.of(
+          "pddi-configuration-items",
+          List.of(
+              option(
+                  "cache-for-order-sign-filtering",
+                  "Remember the alerts shown at order-select so order-sign can leave them out"),
+              option(
+                  "filter-out-repeated-alerts",
+                  "At order-sign, leave out non-critical alerts already shown at order-select to"
+                      + " the same user for the same patient, encounter, rule and medication"),
+              option(
+                  "suppress-overridden-alerts",
+                  "Leave out a non-critical alert that a clinician overrode for this patient"
+                      + " recently")));
+
+  private static Map<String, Object> option(String code, String description) {
+    Map<String, Object> option = new LinkedHashMap<>();
+    option.put("code", code);
+    option.put("type", "boolean");
+    option.put("name", code);
+    option.put("description", description);
+    return option;
+  }
+
   private final List<CdsService> services;
 
   public CdsServiceCatalog(RulePack rulePack) {
@@ -49,7 +78,8 @@ public class CdsServiceCatalog {
                 "When a ketamine or esketamine order is selected, checks the patient's medications,"
                     + " conditions and blood pressure for interactions and cautions.",
                 PREFETCH,
-                requirements),
+                requirements,
+                CONFIGURATION_OPTIONS),
             new CdsService(
                 Hook.ORDER_SIGN,
                 ORDER_SIGN_ID,
@@ -57,7 +87,8 @@ public class CdsServiceCatalog {
                 "Before a ketamine or esketamine order is signed, checks the patient's medications,"
                     + " conditions and blood pressure for interactions and cautions.",
                 PREFETCH,
-                requirements));
+                requirements,
+                CONFIGURATION_OPTIONS));
   }
 
   public List<CdsService> services() {

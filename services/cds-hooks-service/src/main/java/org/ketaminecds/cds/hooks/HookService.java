@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Bundle;
+import org.ketaminecds.cds.alerts.AlertFiltering;
 import org.ketaminecds.cds.audit.AuditRecorder;
 import org.ketaminecds.cds.audit.CallerIdentity;
 import org.ketaminecds.cds.audit.FeedbackAudit;
@@ -34,6 +35,7 @@ public class HookService {
   private final AuditRecorder audit;
   private final InteractionEngine engine;
   private final Clock clock;
+  private final AlertFiltering alerts;
 
   HookService(
       CdsServiceCatalog catalog,
@@ -42,7 +44,8 @@ public class HookService {
       OrderCheck check,
       AuditRecorder audit,
       InteractionEngine engine,
-      Clock clock) {
+      Clock clock,
+      AlertFiltering alerts) {
     this.catalog = catalog;
     this.reader = reader;
     this.feedbackReader = feedbackReader;
@@ -50,6 +53,7 @@ public class HookService {
     this.audit = audit;
     this.engine = engine;
     this.clock = clock;
+    this.alerts = alerts;
   }
 
   /**
@@ -97,6 +101,7 @@ public class HookService {
               item.overrideReason(),
               item.outcomeTimestamp(),
               caller));
+      alerts.feedback(item.card(), item.outcome(), now);
     }
   }
 

@@ -16,6 +16,9 @@ import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.MedicationStatement;
 import org.hl7.fhir.r4.model.Resource;
+import org.ketaminecds.cds.alerts.AlertFiltering;
+import org.ketaminecds.cds.alerts.AlertOptions;
+import org.ketaminecds.cds.alerts.RepeatAlertFilter;
 import org.ketaminecds.cds.cards.Card;
 import org.ketaminecds.cds.cards.CardRenderer;
 import org.ketaminecds.cds.config.CdsProperties;
@@ -52,6 +55,7 @@ class OrderCheck {
   private final InteractionEngine engine;
   private final PatientRecordAssembler assembler;
   private final CardRenderer renderer;
+  private final AlertFiltering alerts;
   private final Clock clock;
   private final ZoneId zone;
 
@@ -59,11 +63,13 @@ class OrderCheck {
       InteractionEngine engine,
       PatientRecordAssembler assembler,
       CardRenderer renderer,
+      AlertFiltering alerts,
       Clock clock,
       CdsProperties properties) {
     this.engine = engine;
     this.assembler = assembler;
     this.renderer = renderer;
+    this.alerts = alerts;
     this.clock = clock;
     this.zone = properties.timeZone();
   }
@@ -72,6 +78,7 @@ class OrderCheck {
   record Result(Evaluation evaluation, List<Card> cards) {}
 
   Result run(HookRequest request, String baseUrl) {
+    AlertOptions alertOptions = alerts.options(request.extension());
     LocalDate today = LocalDate.now(clock.withZone(zone));
     FetchBudget budget = assembler.budget();
     Bundle drafts = request.context().draftOrders();
@@ -136,9 +143,22 @@ class OrderCheck {
         engine.evaluate(new EvaluationInput(inScope, otherDrafts, medications, patient, today));
     List<String> incomplete =
         record.unavailable().stream().map(DATA_NAMES::get).filter(n -> n != null).sorted().toList();
+    var audience =
+        new RepeatAlertFilter.Audience(
+            request.context().userId(),
+            request.context().patientId(),
+            request.context().encounterId().orElse(""));
     List<Card> cards =
-        renderer.render(
-            evaluation, engine.rulePack(), request.context().patientId(), baseUrl, incomplete);
+        alerts.apply(
+            request.service().hookType(),
+            alertOptions,
+            audience,
+            evaluation,
+            clock.instant(),
+            baseUrl + "/rules",
+            shown ->
+                renderer.render(
+                    shown, engine.rulePack(), request.context().patientId(), baseUrl, incomplete));
     return new Result(evaluation, cards);
   }
 

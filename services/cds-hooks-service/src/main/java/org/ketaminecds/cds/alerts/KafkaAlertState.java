@@ -1,0 +1,337 @@
+package org.ketaminecds.cds.alerts;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Alert state in a compacted Kafka topic that every replica reads in full: writes go to Kafka, and
+ * each replica applies the topic to an in-memory map. So state survives restarts and is shared
+ * across replicas. When Kafka cannot be reached the filter fails open: alerts are shown rather than
+ * silenced on state we cannot see.
+ */
+@Component
+class KafkaAlertState implements AlertState, SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(KafkaAlertState.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final AlertProperties properties;
+  private final Clock clock;
+  private final KafkaProperties kafka;
+  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+  private final Map<TopicPartition, Long> applied = new ConcurrentHashMap<>();
+  private final Object progress = new Object();
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final Counter failures;
+  private KafkaProducer<String, String> producer;
+  private KafkaConsumer<String, String> consumer;
+  private Admin admin;
+  private Thread reader;
+  private Instant lastPrune = Instant.EPOCH;
+  private final ThreadPoolExecutor writer =
+      new ThreadPoolExecutor(
+          1,
+          1,
+          0,
+          TimeUnit.SECONDS,
+          new ArrayBlockingQueue<>(10_000),
+          r -> {
+            Thread t = new Thread(r, "alert-state-writer");
+            t.setDaemon(true);
+            return t;
+          });
+
+  KafkaAlertState(
+      AlertProperties properties, KafkaProperties kafka, MeterRegistry meters, Clock clock) {
+    this.properties = properties;
+    this.clock = clock;
+    this.kafka = kafka;
+    this.failures =
+        Counter.builder("cds.alerts.state.failures")
+            .description("Alert-state reads or writes that could not reach Kafka")
+            .register(meters);
+    Gauge.builder("cds.alerts.state.entries", entries, Map::size)
+        .description("Alert-state entries held by this replica")
+        .register(meters);
+  }
+
+  @Override
+  public void put(List<Entry> batch, boolean awaitDurable) {
+    for (Entry entry : batch) {
+      entries.merge(entry.key(), entry, KafkaAlertState::later);
+    }
+    // Sends run on their own thread: a producer waiting for an unreachable broker must never
+    // hold up a clinician's order.
+    Future<?> sent;
+    try {
+      sent = writer.submit(() -> send(batch));
+    } catch (RejectedExecutionException e) {
+      failures.increment();
+      return;
+    }
+    if (awaitDurable) {
+      try {
+        sent.get(properties.catchUpTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        failures.increment();
+      }
+    }
+  }
+
+  private void send(List<Entry> batch) {
+    try {
+      var sends =
+          batch.stream()
+              .map(
+                  e ->
+                      producer.send(
+                          new ProducerRecord<>(properties.stateTopic(), e.key(), encode(e))))
+              .toList();
+      for (var send : sends) {
+        send.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | RuntimeException e) {
+      failures.increment();
+      log.warn("alert state could not be written to Kafka: {}", e.getClass().getSimpleName());
+    }
+  }
+
+  private static Entry later(Entry a, Entry b) {
+    return a.expires().isAfter(b.expires()) ? a : b;
+  }
+
+  @Override
+  public void catchUp() {
+    Map<TopicPartition, Long> ends;
+    try {
+      List<TopicPartition> partitions = List.copyOf(applied.keySet());
+      if (partitions.isEmpty()) {
+        return;
+      }
+      ends =
+          admin
+              .listOffsets(
+                  partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
+              .all()
+              .get(properties.catchUpTimeout().toMillis(), TimeUnit.MILLISECONDS)
+              .entrySet()
+              .stream()
+              .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      failures.increment();
+      return;
+    }
+    long deadline = System.nanoTime() + properties.catchUpTimeout().toNanos();
+    synchronized (progress) {
+      while (!caughtUp(ends)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          failures.increment();
+          return;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(progress, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private boolean caughtUp(Map<TopicPartition, Long> ends) {
+    return ends.entrySet().stream()
+        .allMatch(e -> applied.getOrDefault(e.getKey(), 0L) >= e.getValue());
+  }
+
+  @Override
+  public Optional<Entry> get(String key, Instant now) {
+    Entry entry = entries.get(key);
+    if (entry == null || !entry.expires().isAfter(now)) {
+      return Optional.empty();
+    }
+    return Optional.of(entry);
+  }
+
+  @Override
+  public void start() {
+    Map<String, Object> producerProps = new HashMap<>(kafka.buildProducerProperties(null));
+    producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+    producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2000);
+    producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "cds-alert-state-producer");
+    producer = new KafkaProducer<>(producerProps);
+
+    Map<String, Object> consumerProps = new HashMap<>(kafka.buildConsumerProperties(null));
+    consumerProps.remove(ConsumerConfig.GROUP_ID_CONFIG); // every replica reads everything
+    consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    consumerProps.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+    consumerProps.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+    consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "cds-alert-state-reader");
+    consumer = new KafkaConsumer<>(consumerProps);
+    admin = Admin.create(kafka.buildAdminProperties(null));
+
+    running.set(true);
+    reader = new Thread(this::read, "alert-state-reader");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  private void read() {
+    while (running.get()) {
+      try {
+        if (consumer.assignment().isEmpty() && !assign()) {
+          continue;
+        }
+        var records = consumer.poll(Duration.ofMillis(200));
+        Instant now = clock.instant();
+        for (ConsumerRecord<String, String> record : records) {
+          apply(record, now);
+        }
+        pruneExpired(now);
+        synchronized (progress) {
+          for (TopicPartition partition : consumer.assignment()) {
+            applied.put(partition, consumer.position(partition));
+          }
+          progress.notifyAll();
+        }
+      } catch (WakeupException e) {
+        return;
+      } catch (RuntimeException e) {
+        failures.increment();
+        log.warn("alert state reader: {}", e.getClass().getSimpleName());
+      }
+    }
+  }
+
+  private boolean assign() {
+    List<PartitionInfo> infos;
+    try {
+      infos = consumer.partitionsFor(properties.stateTopic(), Duration.ofSeconds(2));
+    } catch (RuntimeException e) {
+      infos = List.of();
+    }
+    if (infos == null || infos.isEmpty()) {
+      return false; // topic not there yet (created by KafkaAdmin at start) or broker away
+    }
+    List<TopicPartition> partitions =
+        infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    return true;
+  }
+
+  private void apply(ConsumerRecord<String, String> record, Instant now) {
+    if (record.key() == null) {
+      return;
+    }
+    if (record.value() == null) {
+      entries.remove(record.key());
+      return;
+    }
+    try {
+      JsonNode node = JSON.readTree(record.value());
+      Entry entry =
+          new Entry(
+              record.key(),
+              node.path("value").asText(),
+              Instant.ofEpochMilli(node.path("expires").asLong()));
+      if (entry.expires().isAfter(now)) {
+        entries.merge(entry.key(), entry, KafkaAlertState::later);
+      }
+    } catch (Exception e) {
+      failures.increment();
+    }
+  }
+
+  private void pruneExpired(Instant now) {
+    if (now.isAfter(lastPrune.plusSeconds(60))) {
+      entries.values().removeIf(e -> !e.expires().isAfter(now));
+      lastPrune = now;
+    }
+  }
+
+  private static String encode(Entry entry) {
+    return JSON.createObjectNode()
+        .put("value", entry.value())
+        .put("expires", entry.expires().toEpochMilli())
+        .toString();
+  }
+
+  @Override
+  public void stop() {
+    running.set(false);
+    if (consumer != null) {
+      consumer.wakeup();
+    }
+    try {
+      if (reader != null) {
+        reader.join(2000);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (consumer != null) {
+      consumer.close(Duration.ofSeconds(1));
+    }
+    writer.shutdown();
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(1));
+    }
+    if (admin != null) {
+      admin.close(Duration.ofSeconds(1));
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running.get();
+  }
+}
