@@ -19,6 +19,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param stateKey secret for the keyed hashes that stand in for patient and user ids in the state
  *     topic; set the same value on every replica
  * @param catchUpTimeout how long a call waits to see state written by other replicas
+ * @param initialLoadTimeout how long start-up waits to read the state other replicas left
  */
 @ConfigurationProperties(prefix = "cds.alerts")
 public record AlertProperties(
@@ -29,4 +30,5 @@ public record AlertProperties(
     @DefaultValue("24h") Duration overrideSuppression,
     @DefaultValue("cds.alert-state") String stateTopic,
     @DefaultValue("") String stateKey,
-    @DefaultValue("250ms") Duration catchUpTimeout) {}
+    @DefaultValue("250ms") Duration catchUpTimeout,
+    @DefaultValue("3s") Duration initialLoadTimeout) {}

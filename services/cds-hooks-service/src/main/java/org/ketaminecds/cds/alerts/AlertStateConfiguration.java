@@ -12,11 +12,14 @@ import org.springframework.kafka.config.TopicBuilder;
 class AlertStateConfiguration {
 
   /**
-   * Compacted, so the latest entry per key survives; entries also age out, after the longest time
-   * any of them can count.
+   * The topic's definition; {@link KafkaAlertState} creates it when missing. Not a bean of type
+   * NewTopic: Spring Kafka's admin would then wait for the broker at start-up.
+   *
+   * <p>Compacted, so the latest entry per key survives; entries also age out, after the longest
+   * time any of them can count.
    */
   @Bean
-  NewTopic alertStateTopic(
+  AlertStateTopic alertStateTopic(
       AlertProperties properties,
       @Value("${cds.alerts.state-topic-replicas:1}") int replicas,
       @Value("${cds.alerts.state-topic-partitions:3}") int partitions) {
@@ -25,13 +28,17 @@ class AlertStateConfiguration {
                 ? properties.repeatWindow()
                 : properties.overrideSuppression())
             .plusHours(1);
-    return TopicBuilder.name(properties.stateTopic())
-        .partitions(partitions)
-        .replicas(replicas)
-        .config(
-            TopicConfig.CLEANUP_POLICY_CONFIG,
-            TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE)
-        .config(TopicConfig.RETENTION_MS_CONFIG, Long.toString(keep.toMillis()))
-        .build();
+    return new AlertStateTopic(
+        TopicBuilder.name(properties.stateTopic())
+            .partitions(partitions)
+            .replicas(replicas)
+            .config(
+                TopicConfig.CLEANUP_POLICY_CONFIG,
+                TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE)
+            .config(TopicConfig.RETENTION_MS_CONFIG, Long.toString(keep.toMillis()))
+            .build());
   }
+
+  /** Wraps the definition so that no NewTopic bean exists. */
+  record AlertStateTopic(NewTopic definition) {}
 }

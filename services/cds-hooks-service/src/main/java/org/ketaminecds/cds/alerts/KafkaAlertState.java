@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,6 +34,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -55,6 +58,7 @@ class KafkaAlertState implements AlertState, SmartLifecycle {
 
   private final AlertProperties properties;
   private final Clock clock;
+  private final NewTopic topic;
   private final KafkaProperties kafka;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
   private final Map<TopicPartition, Long> applied = new ConcurrentHashMap<>();
@@ -66,6 +70,8 @@ class KafkaAlertState implements AlertState, SmartLifecycle {
   private Admin admin;
   private Thread reader;
   private Instant lastPrune = Instant.EPOCH;
+  private final CountDownLatch loaded = new CountDownLatch(1);
+  private volatile Map<TopicPartition, Long> initialEnds = Map.of();
   private final ThreadPoolExecutor writer =
       new ThreadPoolExecutor(
           1,
@@ -80,8 +86,13 @@ class KafkaAlertState implements AlertState, SmartLifecycle {
           });
 
   KafkaAlertState(
-      AlertProperties properties, KafkaProperties kafka, MeterRegistry meters, Clock clock) {
+      AlertProperties properties,
+      KafkaProperties kafka,
+      MeterRegistry meters,
+      Clock clock,
+      AlertStateConfiguration.AlertStateTopic alertStateTopic) {
     this.properties = properties;
+    this.topic = alertStateTopic.definition();
     this.clock = clock;
     this.kafka = kafka;
     this.failures =
@@ -144,6 +155,9 @@ class KafkaAlertState implements AlertState, SmartLifecycle {
 
   @Override
   public void catchUp() {
+    if (loaded.getCount() > 0) {
+      return; // not loaded yet: nothing to wait for that would arrive within the bound
+    }
     Map<TopicPartition, Long> ends;
     try {
       List<TopicPartition> partitions = List.copyOf(applied.keySet());
@@ -222,6 +236,15 @@ class KafkaAlertState implements AlertState, SmartLifecycle {
     reader = new Thread(this::read, "alert-state-reader");
     reader.setDaemon(true);
     reader.start();
+    // Start serving with the state other replicas left, if Kafka lets us read it quickly;
+    // otherwise the filter fails open (shows alerts) until it has.
+    try {
+      if (!loaded.await(properties.initialLoadTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("alert state not loaded yet; repeated alerts are shown until it is");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void read() {
@@ -231,6 +254,7 @@ class KafkaAlertState implements AlertState, SmartLifecycle {
           continue;
         }
         var records = consumer.poll(Duration.ofMillis(200));
+        boolean wasLoaded = loaded.getCount() == 0;
         Instant now = clock.instant();
         for (ConsumerRecord<String, String> record : records) {
           apply(record, now);
@@ -239,6 +263,9 @@ class KafkaAlertState implements AlertState, SmartLifecycle {
         synchronized (progress) {
           for (TopicPartition partition : consumer.assignment()) {
             applied.put(partition, consumer.position(partition));
+          }
+          if (!wasLoaded && caughtUp(initialEnds)) {
+            loaded.countDown();
           }
           progress.notifyAll();
         }
@@ -252,6 +279,7 @@ class KafkaAlertState implements AlertState, SmartLifecycle {
   }
 
   private boolean assign() {
+    ensureTopic();
     List<PartitionInfo> infos;
     try {
       infos = consumer.partitionsFor(properties.stateTopic(), Duration.ofSeconds(2));
@@ -265,7 +293,27 @@ class KafkaAlertState implements AlertState, SmartLifecycle {
         infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
+    initialEnds = consumer.endOffsets(partitions, Duration.ofSeconds(2));
     return true;
+  }
+
+  /**
+   * Creates the compacted topic if it is missing. Done here, off the start-up path, so a broker
+   * that is down never delays the service's start.
+   */
+  private void ensureTopic() {
+    try {
+      admin.createTopics(List.of(topic)).all().get(5, TimeUnit.SECONDS);
+      log.info("created alert-state topic {}", topic.name());
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        failures.increment();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (TimeoutException e) {
+      failures.increment();
+    }
   }
 
   private void apply(ConsumerRecord<String, String> record, Instant now) {

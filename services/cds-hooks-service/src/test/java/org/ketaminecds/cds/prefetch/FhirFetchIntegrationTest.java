@@ -29,15 +29,16 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
-      "cds.fhir.connect-timeout=300ms",
-      "cds.fhir.read-timeout=500ms",
-      "cds.fhir.total-timeout=1s"
+      // Generous for a loaded build machine; the bound under test is the total time.
+      "cds.fhir.connect-timeout=1s",
+      "cds.fhir.read-timeout=2s",
+      "cds.fhir.total-timeout=4s"
     })
 class FhirFetchIntegrationTest {
 
   static final String SIGN = "/cds-services/ketamine-order-sign";
   static final String RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm";
-  static final Duration BOUND = Duration.ofSeconds(5);
+  static final Duration BOUND = Duration.ofSeconds(10);
 
   @LocalServerPort int port;
   CdsHttp http;
