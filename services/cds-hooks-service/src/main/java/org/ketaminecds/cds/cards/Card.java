@@ -1,6 +1,7 @@
 package org.ketaminecds.cds.cards;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A CDS Hooks 2.0 card. Empty members are left out of the JSON (the service's Jackson setting), so
@@ -10,6 +11,8 @@ import java.util.List;
  * @param detail GitHub-flavoured markdown
  * @param indicator info, warning or critical
  * @param selectionBehavior required when there are suggestions
+ * @param extension CDS Hooks 2.0 extension members: the rule pack id and version, and whether the
+ *     match rests on a code or a name only
  */
 public record Card(
     String uuid,
@@ -20,7 +23,8 @@ public record Card(
     List<Suggestion> suggestions,
     String selectionBehavior,
     List<Coding> overrideReasons,
-    List<Link> links) {
+    List<Link> links,
+    Map<String, Object> extension) {
 
   public static final int MAX_SUMMARY = 139;
 
@@ -28,6 +32,7 @@ public record Card(
     suggestions = List.copyOf(suggestions);
     overrideReasons = List.copyOf(overrideReasons);
     links = List.copyOf(links);
+    extension = extension == null ? Map.of() : Map.copyOf(extension);
   }
 
   /** Where a card's content comes from; {@code topic} names the rule. */

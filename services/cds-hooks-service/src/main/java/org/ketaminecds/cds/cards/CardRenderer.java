@@ -3,11 +3,15 @@ package org.ketaminecds.cds.cards;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.ketaminecds.cds.cards.Card.Action;
 import org.ketaminecds.cds.cards.Card.CardSource;
 import org.ketaminecds.cds.cards.Card.Coding;
@@ -35,6 +39,10 @@ import org.springframework.stereotype.Component;
 public class CardRenderer {
 
   public static final String RULE_SYSTEM = "https://ketamine-cds.example.org/fhir/CodeSystem/rule";
+
+  /** Prefix of this service's card extension keys (CDS Hooks 2.0 extensions). */
+  public static final String EXTENSION_PREFIX = "org.ketaminecds.";
+
   public static final String OVERRIDE_SYSTEM =
       "https://ketamine-cds.example.org/fhir/CodeSystem/override-reason";
 
@@ -94,49 +102,61 @@ public class CardRenderer {
         suggestions,
         suggestions.isEmpty() ? null : "at-most-one",
         OVERRIDE_REASONS,
-        List.of(new Link("Rule details and sources", ruleUrl, "absolute", null)));
+        List.of(new Link("Rule details and sources", ruleUrl, "absolute", null)),
+        extension(pack, finding.confidence()));
   }
 
-  static String summary(Finding finding) {
-    String drugs =
-        finding.medications().stream()
-            .map(MedicationMatch::name)
-            .distinct()
-            .collect(Collectors.joining(", "));
-    String conditions =
-        finding.conditions().stream()
-            .map(org.ketaminecds.engine.Condition::displayName)
-            .distinct()
-            .collect(Collectors.joining(", "));
-    String what = !drugs.isEmpty() ? drugs : !conditions.isEmpty() ? conditions : "";
-    String order = orderName(finding);
-    String label = finding.rule().subject().label();
-    String risk = finding.rule().risk();
-    String summary;
-    if (finding.bloodPressure().isPresent()) {
-      summary = order + " with BP " + finding.bloodPressure().get().display() + ": " + risk;
-    } else {
-      summary = order + " + " + what + " (" + label + "): " + risk;
-      if (summary.length() > Card.MAX_SUMMARY) {
-        summary = order + " + " + label + ": " + risk;
-      }
+  /**
+   * Machine-readable facts for the EHR and for audit: the exact rule pack, and whether the match
+   * rests on a code or on a name only.
+   */
+  private static Map<String, Object> extension(RulePack pack, MatchConfidence confidence) {
+    Map<String, Object> extension = new LinkedHashMap<>();
+    extension.put(
+        EXTENSION_PREFIX + "rule-pack", Map.of("id", pack.id(), "version", pack.version()));
+    if (confidence != null) {
+      extension.put(
+          EXTENSION_PREFIX + "match", confidence == MatchConfidence.TEXT ? "name-only" : "coded");
     }
+    return extension;
+  }
+
+  /**
+   * Under 140 characters, naming both drugs and the risk: "Ketamine + phenelzine (MAOI): risk of
+   * hypertensive crisis". Drugs go by their matched ingredient rather than a long product string; a
+   * match by name only says so.
+   */
+  static String summary(Finding finding) {
+    String order = capitalise(finding.trigger().display());
+    String risk = finding.rule().risk();
+    if (finding.bloodPressure().isPresent()) {
+      return fit(order + " with BP " + finding.bloodPressure().get().display() + ": " + risk);
+    }
+    String what =
+        Stream.concat(
+                finding.medications().stream().map(MedicationMatch::name),
+                finding.conditions().stream().map(c -> c.displayName()))
+            .distinct()
+            .collect(Collectors.joining(", "));
+    String label = finding.rule().subject().label();
+    if (finding.confidence() == MatchConfidence.TEXT) {
+      label = label + ", matched by name";
+    }
+    String summary = order + " + " + what + " (" + label + "): " + risk;
+    if (summary.length() > Card.MAX_SUMMARY) {
+      summary = order + " + " + label + ": " + risk;
+    }
+    return fit(summary);
+  }
+
+  private static String fit(String summary) {
     return summary.length() > Card.MAX_SUMMARY
         ? summary.substring(0, Card.MAX_SUMMARY - 1) + "…"
         : summary;
   }
 
   private static String orderName(Finding finding) {
-    String trigger = finding.rule().triggers().size() == 1 ? finding.rule().triggers().get(0) : "";
-    String name = finding.order().displayName();
-    String lower = name.toLowerCase(java.util.Locale.ROOT);
-    if (lower.contains("esketamine") || lower.contains("spravato")) {
-      return "Esketamine";
-    }
-    if (lower.contains("ketamine") || lower.contains("ketalar")) {
-      return "Ketamine";
-    }
-    return trigger.isEmpty() ? "Ketamine" : capitalise(trigger);
+    return capitalise(finding.trigger().display());
   }
 
   private static String capitalise(String s) {
@@ -150,21 +170,23 @@ public class CardRenderer {
     md.append("**Found:** ").append(found(finding)).append("\n\n");
     if (finding.confidence() == MatchConfidence.TEXT) {
       md.append(
-          "> Matched by name only (no recognised code). Check that the entry really is this"
-              + " medication.\n\n");
+          "> Recognised by name only (no code we know): check that the entry really is this"
+              + " medication or condition.\n\n");
     }
     md.append("**Risk:** ").append(rule.consequence()).append(' ').append(rule.seriousness());
     md.append("\n\n**Why:** ").append(rule.mechanism());
     md.append("\n\n**What to do:** ").append(rule.action());
     if (!finding.appliedModifiers().isEmpty()) {
-      md.append("\n\n**This patient's risk is higher:**\n");
+      md.append("\n\n**For this patient:**\n");
       for (AppliedModifier applied : finding.appliedModifiers()) {
         Modifier modifier = applied.modifier();
         md.append("- ")
             .append(modifier.description())
-            .append(" (")
+            .append(
+                applied.facts().isEmpty() ? "" : " (" + String.join(", ", applied.facts()) + ")")
+            .append(" → ")
             .append(modifier.severity().indicator())
-            .append("): ")
+            .append(": ")
             .append(modifier.action())
             .append('\n');
       }
@@ -183,6 +205,9 @@ public class CardRenderer {
       } else {
         md.append("[").append(source.title()).append("](").append(source.url()).append(")");
       }
+      if (!source.citation().isBlank()) {
+        md.append(", ").append(source.citation());
+      }
       md.append('\n');
     }
     md.append("\nRule `")
@@ -191,7 +216,7 @@ public class CardRenderer {
         .append(pack.id())
         .append(' ')
         .append(pack.version())
-        .append('.');
+        .append(". Decision support: it informs, and does not replace, clinical judgement.");
     return md.toString();
   }
 
@@ -207,7 +232,13 @@ public class CardRenderer {
           };
       String ended =
           m.endedOn().map(d -> ", ended " + (d.getYear() < 1900 ? "(date unknown)" : d)).orElse("");
-      parts.add(m.displayName() + " (" + where + ended + ")");
+      String byName = match.confidence() == MatchConfidence.TEXT ? ", recognised by name" : "";
+      String entry = m.displayName();
+      String name =
+          entry.toLowerCase(Locale.ROOT).contains(match.name().toLowerCase(Locale.ROOT))
+              ? entry
+              : match.name() + " — " + entry;
+      parts.add(name + " (" + where + ended + byName + ")");
     }
     finding.conditions().forEach(c -> parts.add(c.displayName() + " (problem list)"));
     finding.bloodPressure().ifPresent(bp -> parts.add("latest blood pressure " + bp.display()));
@@ -286,6 +317,7 @@ public class CardRenderer {
         List.of(),
         null,
         List.of(),
-        List.of());
+        List.of(),
+        extension(pack, null));
   }
 }

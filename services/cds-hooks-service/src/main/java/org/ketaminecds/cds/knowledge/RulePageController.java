@@ -5,10 +5,13 @@ import static org.springframework.web.util.HtmlUtils.htmlEscape;
 import org.ketaminecds.cds.errors.CdsException;
 import org.ketaminecds.cds.errors.ErrorCode;
 import org.ketaminecds.engine.knowledge.Evidence;
+import org.ketaminecds.engine.knowledge.KnowledgePack;
 import org.ketaminecds.engine.knowledge.Modifier;
 import org.ketaminecds.engine.knowledge.Rule;
 import org.ketaminecds.engine.knowledge.RulePack;
 import org.ketaminecds.engine.knowledge.Source;
+import org.ketaminecds.engine.knowledge.Subject;
+import org.ketaminecds.engine.knowledge.Terminology;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -22,9 +25,11 @@ import org.springframework.web.bind.annotation.RestController;
 class RulePageController {
 
   private final RulePack pack;
+  private final Terminology terminology;
 
-  RulePageController(RulePack pack) {
-    this.pack = pack;
+  RulePageController(KnowledgePack knowledge) {
+    this.pack = knowledge.rules();
+    this.terminology = knowledge.terminology();
   }
 
   @GetMapping(path = "/rules", produces = MediaType.TEXT_HTML_VALUE)
@@ -55,7 +60,11 @@ class RulePageController {
         pack.rule(id)
             .orElseThrow(() -> new CdsException(ErrorCode.NOT_FOUND, "no rule with that id"));
     StringBuilder html = page(rule.title());
-    html.append("<p><strong>Severity:</strong> ").append(rule.severity().indicator());
+    html.append("<p><strong>Drugs involved:</strong> ")
+        .append(htmlEscape(String.join(", ", rule.triggers())))
+        .append(" with ")
+        .append(htmlEscape(involved(rule)));
+    html.append("</p><p><strong>Severity:</strong> ").append(rule.severity().indicator());
     html.append("</p><p><strong>Consequence:</strong> ").append(htmlEscape(rule.consequence()));
     html.append("</p><p><strong>Seriousness:</strong> ").append(htmlEscape(rule.seriousness()));
     html.append("</p><p><strong>Mechanism:</strong> ").append(htmlEscape(rule.mechanism()));
@@ -90,6 +99,21 @@ class RulePageController {
     return html.toString();
   }
 
+  private String involved(Rule rule) {
+    String url = rule.subject().valueSet();
+    if (rule.subject().kind() == Subject.Kind.BLOOD_PRESSURE) {
+      return "a latest blood pressure of at least "
+          + rule.subject().systolic()
+          + "/"
+          + rule.subject().diastolic()
+          + " mmHg ("
+          + url
+          + ")";
+    }
+    String title = terminology.lookup(url).map(Terminology.ValueSetInfo::title).orElse(url);
+    return title + " (" + url + ")";
+  }
+
   private String evidence(java.util.List<Evidence> evidence) {
     StringBuilder html = new StringBuilder("<ul>");
     for (Evidence e : evidence) {
@@ -103,6 +127,9 @@ class RulePageController {
             .append("\">")
             .append(htmlEscape(source.title()))
             .append("</a>");
+      }
+      if (!source.citation().isBlank()) {
+        html.append(", ").append(htmlEscape(source.citation()));
       }
       html.append("</li>");
     }
