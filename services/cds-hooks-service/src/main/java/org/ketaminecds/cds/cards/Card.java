@@ -35,6 +35,30 @@ public record Card(
     extension = extension == null ? Map.of() : Map.copyOf(extension);
   }
 
+  /** A card without extension members. */
+  public Card(
+      String uuid,
+      String summary,
+      String detail,
+      String indicator,
+      CardSource source,
+      List<Suggestion> suggestions,
+      String selectionBehavior,
+      List<Coding> overrideReasons,
+      List<Link> links) {
+    this(
+        uuid,
+        summary,
+        detail,
+        indicator,
+        source,
+        suggestions,
+        selectionBehavior,
+        overrideReasons,
+        links,
+        Map.of());
+  }
+
   /** Where a card's content comes from; {@code topic} names the rule. */
   public record CardSource(String label, String url, String icon, Coding topic) {}
 
