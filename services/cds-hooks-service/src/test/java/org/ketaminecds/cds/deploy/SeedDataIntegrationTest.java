@@ -1,0 +1,204 @@
+package org.ketaminecds.cds.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.ketaminecds.cds.deploy.DeployFiles.docker;
+import static org.ketaminecds.cds.deploy.DeployFiles.read;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.StrictErrorHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.ketaminecds.cds.testing.CdsHttp;
+import org.ketaminecds.cds.testing.HookRequests;
+import org.ketaminecds.cds.testing.TestFhirServer;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The synthetic patients the compose stack loads into its FHIR server (docker/seed) are real FHIR
+ * R4 transactions, and each one, ordered ketamine with the matching request in docker/examples,
+ * gets the cards it was made to show: the service reads the seeded record from a real HAPI FHIR
+ * server, as it does from the stack's.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class SeedDataIntegrationTest {
+
+  /** Per seeded patient: the rules whose cards a ketamine order must show, with indicators. */
+  static final Map<String, Map<String, String>> EXPECTED_CARDS =
+      Map.of("seed-maoi", Map.of("ketamine-maoi", "critical"));
+
+  static final String SIGN = "/cds-services/ketamine-order-sign";
+  static final String SYNTHETIC = "HTEST";
+
+  static TestFhirServer ehr;
+
+  @LocalServerPort int port;
+
+  @BeforeAll
+  static void loadTheSeedsIntoAFhirServer() {
+    ehr = new TestFhirServer();
+    seeds().forEach(seed -> ehr.add(resources(parse(seed)).toArray(Resource[]::new)));
+  }
+
+  @AfterAll
+  static void stop() {
+    ehr.close();
+  }
+
+  static List<Path> seeds() {
+    return list(docker().resolve("seed"), "");
+  }
+
+  static Stream<String> seededPatients() {
+    return seeds().stream().map(SeedDataIntegrationTest::patientOf);
+  }
+
+  @Test
+  void everySeededPatient_hasAnExampleOrder_andExpectedCards() {
+    Set<String> patients = new TreeSet<>(seededPatients().toList());
+    Set<String> examples = new TreeSet<>();
+    list(docker().resolve("examples"), "order-sign-")
+        .forEach(
+            f ->
+                examples.add(
+                    f.getFileName().toString().replace("order-sign-", "").replace(".json", "")));
+
+    assertThat(patients).hasSizeGreaterThanOrEqualTo(1);
+    assertThat(examples).isEqualTo(patients);
+    assertThat(EXPECTED_CARDS.keySet()).isEqualTo(patients);
+  }
+
+  @ParameterizedTest
+  @MethodSource("seeds")
+  void seedFile_isAStrictFhirR4TransactionThatPutsEachResourceById(Path seed) {
+    Bundle bundle = parse(seed);
+
+    assertThat(bundle.getType()).isEqualTo(Bundle.BundleType.TRANSACTION);
+    assertThat(bundle.getEntry()).isNotEmpty();
+    // The Patient goes first so that every later entry's reference to it resolves on a server
+    // that enforces referential integrity (HAPI's JPA server does).
+    Resource first = bundle.getEntryFirstRep().getResource();
+    assertThat(first).isInstanceOf(Patient.class);
+    assertThat(first.getIdElement().getIdPart())
+        .isEqualTo(seed.getFileName().toString().replace(".json", ""));
+    Set<String> ids = new TreeSet<>();
+    for (BundleEntryComponent entry : bundle.getEntry()) {
+      Resource resource = entry.getResource();
+      String relative = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+      assertThat(entry.getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.PUT);
+      assertThat(entry.getRequest().getUrl()).isEqualTo(relative);
+      assertThat(resource.getMeta().getTag())
+          .as(relative + " is tagged as test data")
+          .anySatisfy(tag -> assertThat(tag.getCode()).isEqualTo(SYNTHETIC));
+      assertThat(ids.add(relative)).as("unique " + relative).isTrue();
+      for (Reference reference : references(resource)) {
+        assertThat(ids)
+            .as(relative + " refers to " + reference.getReference())
+            .contains(reference.getReference());
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("seededPatients")
+  void ketamineOrderForASeededPatient_showsTheCardsItsRecordCallsFor(String patient) {
+    ObjectNode request =
+        (ObjectNode) json(docker().resolve("examples/order-sign-" + patient + ".json"));
+    assertThat(request.at("/context/patientId").asText()).isEqualTo(patient);
+    // The example names the stack's FHIR server; here the same records are on a local one.
+    request.put("fhirServer", ehr.baseUrl());
+
+    var response = new CdsHttp(port).post(SIGN, request.toString());
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    Map<String, String> shown = new LinkedHashMap<>();
+    response
+        .json()
+        .get("cards")
+        .forEach(
+            card ->
+                shown.put(card.at("/source/topic/code").asText(), card.get("indicator").asText()));
+    assertThat(shown).as("cards for " + patient).containsAllEntriesOf(EXPECTED_CARDS.get(patient));
+  }
+
+  @Test
+  void exampleOrders_nameTheStacksFhirServer() {
+    String composeFhirService = "fhir";
+    list(docker().resolve("examples"), "order-sign-")
+        .forEach(
+            example -> {
+              URI fhirServer = URI.create(json(example).get("fhirServer").asText());
+              assertThat(fhirServer.getHost()).isEqualTo(composeFhirService);
+              assertThat(DeployFiles.services()).containsKey(fhirServer.getHost());
+            });
+  }
+
+  private static Bundle parse(Path seed) {
+    IParser parser = FhirContext.forR4Cached().newJsonParser();
+    parser.setParserErrorHandler(new StrictErrorHandler());
+    return parser.parseResource(Bundle.class, read(seed));
+  }
+
+  private static List<Resource> resources(Bundle bundle) {
+    return bundle.getEntry().stream().map(BundleEntryComponent::getResource).toList();
+  }
+
+  private static String patientOf(Path seed) {
+    return parse(seed).getEntryFirstRep().getResource().getIdElement().getIdPart();
+  }
+
+  /** The literal references a seeded resource makes (the seeds refer only to their patient). */
+  private static List<Reference> references(Resource resource) {
+    List<Reference> refs = new ArrayList<>();
+    FhirContext.forR4Cached()
+        .newTerser()
+        .getAllPopulatedChildElementsOfType(resource, Reference.class)
+        .stream()
+        .filter(Reference::hasReference)
+        .forEach(refs::add);
+    return refs;
+  }
+
+  private static JsonNode json(Path file) {
+    try {
+      return HookRequests.JSON.readTree(read(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<Path> list(Path dir, String prefix) {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .filter(f -> f.getFileName().toString().startsWith(prefix))
+          .filter(f -> f.getFileName().toString().endsWith(".json"))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
