@@ -1,0 +1,135 @@
+package org.ketaminecds.cds.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.ketaminecds.cds.testing.HookRequests;
+import org.testcontainers.containers.ComposeContainer;
+import org.testcontainers.containers.ContainerState;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.junit.jupiter.Testcontainers;
+
+/**
+ * The whole stack of docker/compose.yaml, built and started with Docker Compose: one ketamine order
+ * for a seeded patient goes through it end to end, gets its card, and its audit event arrives on
+ * the stack's Kafka topic. Skipped where there is no Docker engine (as on our build machines);
+ * there, ComposeFileTest, DockerfileTest and SeedDataIntegrationTest check the same files without
+ * one.
+ */
+@Testcontainers(disabledWithoutDocker = true)
+class ComposeStackIntegrationTest {
+
+  static final String CDS = "cds-hooks-service";
+  static final String SIGN = "/cds-services/ketamine-order-sign";
+  static final Duration START = Duration.ofMinutes(15);
+
+  static ComposeContainer stack;
+  static HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void up() {
+    // The settings a user copies from .env.example, with free host ports so that a stack already
+    // running on this machine does not clash, and a fresh secret.
+    Map<String, String> env = new HashMap<>(DeployFiles.envExample());
+    env.keySet().removeIf(key -> key.startsWith("COMPOSE_"));
+    env.put("CDS_HOST_PORT", Integer.toString(freePort()));
+    env.put("FHIR_HOST_PORT", Integer.toString(freePort()));
+    env.put("CDS_AUDIT_PSEUDONYM_KEY", UUID.randomUUID() + "-" + UUID.randomUUID());
+    stack =
+        new ComposeContainer(DeployFiles.composeFile().toFile())
+            .withLocalCompose(true)
+            .withBuild(true)
+            .withEnv(env)
+            .withExposedService(CDS, 8080, Wait.forHealthcheck().withStartupTimeout(START))
+            .withStartupTimeout(START);
+    stack.start();
+  }
+
+  @AfterAll
+  static void down() {
+    if (stack != null) {
+      stack.stop();
+    }
+  }
+
+  @Test
+  void ketamineOrderForTheSeededMaoiPatient_getsACriticalCard_andIsAudited() throws Exception {
+    String body =
+        DeployFiles.read(DeployFiles.docker().resolve("examples/order-sign-seed-maoi.json"));
+    String hookInstance = HookRequests.JSON.readTree(body).get("hookInstance").asText();
+    URI sign =
+        URI.create(
+            "http://"
+                + stack.getServiceHost(CDS, 8080)
+                + ":"
+                + stack.getServicePort(CDS, 8080)
+                + SIGN);
+    AtomicReference<HttpResponse<String>> answer = new AtomicReference<>();
+
+    // The service's first FHIR read after start-up may exceed its fetch budget (412); a user
+    // would send the order again.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              answer.set(
+                  http.send(
+                      HttpRequest.newBuilder(sign)
+                          .header("Content-Type", "application/json")
+                          .POST(HttpRequest.BodyPublishers.ofString(body))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString()));
+              return answer.get().statusCode() == 200;
+            });
+    JsonNode cards = HookRequests.JSON.readTree(answer.get().body()).get("cards");
+
+    assertThat(cards)
+        .anySatisfy(
+            card -> {
+              assertThat(card.at("/source/topic/code").asText()).isEqualTo("ketamine-maoi");
+              assertThat(card.get("indicator").asText()).isEqualTo("critical");
+            });
+
+    ContainerState kafka = stack.getContainerByServiceName("kafka").orElseThrow();
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        kafka
+                            .execInContainer(
+                                "bash",
+                                "-c",
+                                "KAFKA_HEAP_OPTS=-Xmx64m /opt/kafka/bin/kafka-console-consumer.sh"
+                                    + " --bootstrap-server localhost:9092 --topic cds.audit"
+                                    + " --from-beginning --timeout-ms 10000")
+                            .getStdout())
+                    .contains("AuditEvent")
+                    .contains(hookInstance));
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
