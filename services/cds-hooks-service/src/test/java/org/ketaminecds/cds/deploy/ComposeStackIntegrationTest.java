@@ -46,12 +46,13 @@ class ComposeStackIntegrationTest {
   @BeforeAll
   static void up() {
     // The settings a user copies from .env.example, with free host ports so that a stack already
-    // running on this machine does not clash, and a fresh secret.
+    // running on this machine does not clash, and fresh secrets.
     Map<String, String> env = new HashMap<>(DeployFiles.envExample());
     env.keySet().removeIf(key -> key.startsWith("COMPOSE_"));
     env.put("CDS_HOST_PORT", Integer.toString(freePort()));
     env.put("FHIR_HOST_PORT", Integer.toString(freePort()));
     env.put("CDS_AUDIT_PSEUDONYM_KEY", UUID.randomUUID() + "-" + UUID.randomUUID());
+    env.put("CDS_ALERTS_STATE_KEY", UUID.randomUUID() + "-" + UUID.randomUUID());
     stack =
         new ComposeContainer(DeployFiles.composeFile().toFile())
             .withLocalCompose(true)
