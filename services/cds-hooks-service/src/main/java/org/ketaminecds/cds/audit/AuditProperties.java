@@ -1,0 +1,43 @@
+package org.ketaminecds.cds.audit;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The audit stream's settings ({@code cds.audit.*}). Kafka itself is configured under {@code
+ * spring.kafka.*}; the bootstrap servers also come from {@code KAFKA_BOOTSTRAP_SERVERS}.
+ *
+ * @param topic the Kafka topic events are written to
+ * @param instanceId names this service instance in {@code ce_source} and {@code AuditEvent.source};
+ *     letters, digits, dot, underscore and hyphen
+ * @param ackTimeout how long a call waits for Kafka's acknowledgement before its event goes to the
+ *     local outbox instead
+ * @param pseudonymKey when set (at least 32 characters), patient ids are replaced by their
+ *     HMAC-SHA256 under this key in events and record keys
+ * @param cardIndexSize how many recent cards are remembered with their patient, so that feedback on
+ *     them is keyed and ordered with the patient's other events
+ * @param outbox where events wait while Kafka cannot take them
+ */
+@ConfigurationProperties(prefix = "cds.audit")
+record AuditProperties(
+    @DefaultValue("cds.audit") String topic,
+    @DefaultValue("local") String instanceId,
+    @DefaultValue("250ms") Duration ackTimeout,
+    @DefaultValue("") String pseudonymKey,
+    @DefaultValue("100000") int cardIndexSize,
+    @DefaultValue Outbox outbox) {
+
+  /**
+   * @param directory holds the outbox database; must be on durable storage and used by one instance
+   *     only
+   * @param capacity events the outbox holds at most; beyond it, a call whose event Kafka cannot
+   *     take is answered 503
+   * @param retryInterval pause between relay attempts while Kafka is unreachable
+   */
+  record Outbox(
+      @DefaultValue("data/audit-outbox") Path directory,
+      @DefaultValue("1000000") long capacity,
+      @DefaultValue("1s") Duration retryInterval) {}
+}

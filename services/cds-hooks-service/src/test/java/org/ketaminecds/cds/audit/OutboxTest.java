@@ -1,0 +1,102 @@
+package org.ketaminecds.cds.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The outbox keeps events in order, across restarts, within its capacity, for one instance. */
+class OutboxTest {
+
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2025-03-01T10:00:00Z"), ZoneOffset.UTC);
+
+  @TempDir Path directory;
+
+  @Test
+  void entries_comeBackOldestFirst_andSurviveReopening() {
+    try (Outbox outbox = new Outbox(directory, 100, CLOCK)) {
+      outbox.append(message("a"));
+      outbox.append(message("b"));
+      outbox.append(message("c"));
+    }
+
+    try (Outbox reopened = new Outbox(directory, 100, CLOCK)) {
+      assertThat(reopened.depth()).isEqualTo(3);
+      assertThat(reopened.head(10))
+          .extracting(e -> e.message().id())
+          .containsExactly("a", "b", "c");
+      Outbox.Entry first = reopened.head(1).get(0);
+      assertThat(new String(first.message().value(), StandardCharsets.UTF_8))
+          .isEqualTo("{\"id\":\"a\"}");
+      assertThat(first.message().key()).isEqualTo("patient-a");
+      assertThat(first.message().time()).isEqualTo(Instant.parse("2025-03-01T09:59:00.123Z"));
+      assertThat(reopened.oldest()).contains(CLOCK.instant());
+    }
+  }
+
+  @Test
+  void removeThrough_dropsOnlyTheAcknowledgedPrefix() {
+    try (Outbox outbox = new Outbox(directory, 100, CLOCK)) {
+      outbox.append(message("a"));
+      outbox.append(message("b"));
+      outbox.append(message("c"));
+
+      outbox.removeThrough(outbox.head(2).get(1).seq());
+      outbox.append(message("d"));
+
+      assertThat(outbox.head(10)).extracting(e -> e.message().id()).containsExactly("c", "d");
+      assertThat(outbox.depth()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void full_refusesFurtherEventsUntilSomeAreRelayed() {
+    try (Outbox outbox = new Outbox(directory, 2, CLOCK)) {
+      outbox.append(message("a"));
+      outbox.append(message("b"));
+
+      assertThatThrownBy(() -> outbox.append(message("c")))
+          .isInstanceOf(Outbox.OutboxException.class)
+          .hasMessageContaining("full");
+
+      outbox.removeThrough(outbox.head(1).get(0).seq());
+      outbox.append(message("c"));
+      assertThat(outbox.head(10)).extracting(e -> e.message().id()).containsExactly("b", "c");
+    }
+  }
+
+  @Test
+  void secondInstanceOnTheSameDirectory_isRefused() {
+    new Outbox(directory, 100, CLOCK).close();
+    try (Outbox first = new Outbox(directory, 100, CLOCK)) {
+      assertThatThrownBy(() -> new Outbox(directory, 100, CLOCK).close())
+          .isInstanceOf(Outbox.OutboxException.class)
+          .hasMessageContaining("another instance");
+    }
+  }
+
+  @Test
+  void emptyOutbox_hasNoOldestEntry() {
+    try (Outbox outbox = new Outbox(directory, 100, CLOCK)) {
+      assertThat(outbox.oldest()).isEmpty();
+      assertThat(outbox.head(10)).isEmpty();
+    }
+  }
+
+  private static AuditMessage message(String id) {
+    return new AuditMessage(
+        id,
+        "urn:ketamine-cds:cds-hooks-service:test",
+        AuditMessage.INVOCATION,
+        Instant.parse("2025-03-01T09:59:00.123Z"),
+        "patient-" + id,
+        ("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8));
+  }
+}
