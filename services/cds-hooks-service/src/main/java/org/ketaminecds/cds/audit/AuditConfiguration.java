@@ -78,6 +78,10 @@ class AuditConfiguration {
   Outbox auditOutbox(AuditProperties audit, Clock clock, MeterRegistry meters) {
     Outbox outbox = new Outbox(audit.outbox().directory(), audit.outbox().capacity(), clock);
     AuditMetrics.outbox(meters, outbox, clock);
+    log.info(
+        "audit outbox in {} ({} events waiting)",
+        audit.outbox().directory().toAbsolutePath(),
+        outbox.depth());
     return outbox;
   }
 
