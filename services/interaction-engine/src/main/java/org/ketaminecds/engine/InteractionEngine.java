@@ -216,8 +216,9 @@ public final class InteractionEngine {
       return false;
     }
     if (condition instanceof ModifierCondition.DistinctAgentsAtLeast agents) {
+      List<MedicationMatch> counted = profile.counted(agents.valueSet(), input.today());
       Map<String, String> byKey = new LinkedHashMap<>();
-      for (MedicationMatch m : profile.counted(agents.valueSet(), input.today())) {
+      for (MedicationMatch m : counted) {
         agentNames(m).forEach(name -> byKey.putIfAbsent(name.toLowerCase(Locale.ROOT), name));
       }
       // The finding's own drug must be one of them: a morphine card says nothing of sertraline
@@ -225,10 +226,7 @@ public final class InteractionEngine {
       boolean own =
           subjectMedications.isEmpty()
               || subjectMedications.stream()
-                  .anyMatch(
-                      s ->
-                          profile.counted(agents.valueSet(), input.today()).stream()
-                              .anyMatch(m -> m.medication() == s.medication()));
+                  .anyMatch(s -> counted.stream().anyMatch(m -> m.medication() == s.medication()));
       if (own && byKey.size() >= agents.count()) {
         facts.addAll(byKey.values());
         return true;
@@ -326,7 +324,14 @@ public final class InteractionEngine {
   private record ClassifiedCondition(Condition condition, Classification classes) {}
 
   /** The patient's medications and conditions, each classified once per evaluation. */
-  private record Profile(List<ClassifiedMedication> meds, List<ClassifiedCondition> conditions) {
+  private record Profile(
+      List<ClassifiedMedication> meds,
+      List<ClassifiedCondition> conditions,
+      Map<String, List<MedicationMatch>> countedByClass) {
+
+    Profile(List<ClassifiedMedication> meds, List<ClassifiedCondition> conditions) {
+      this(meds, conditions, new HashMap<>());
+    }
 
     /** Medications in the class that still matter for a rule with this lookback. */
     List<MedicationMatch> inClass(String valueSet, int lookbackDays, LocalDate today) {
@@ -341,6 +346,11 @@ public final class InteractionEngine {
 
     /** Medications in the class that count towards a modifier: current or still washing out. */
     List<MedicationMatch> counted(String valueSet, LocalDate today) {
+      // Several modifiers count the same classes; one evaluation asks for each class once.
+      return countedByClass.computeIfAbsent(valueSet, vs -> count(vs, today));
+    }
+
+    private List<MedicationMatch> count(String valueSet, LocalDate today) {
       List<MedicationMatch> result = new ArrayList<>();
       for (ClassifiedMedication m : meds) {
         if (m.classes().has(valueSet) && relevant(m.medication(), m.lookbackDays(), today)) {

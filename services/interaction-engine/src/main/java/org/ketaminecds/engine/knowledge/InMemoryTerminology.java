@@ -2,7 +2,6 @@ package org.ketaminecds.engine.knowledge;
 
 import java.text.Normalizer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,7 +20,6 @@ import org.ketaminecds.engine.Code;
  */
 public final class InMemoryTerminology implements Terminology {
 
-  private static final Pattern NON_WORD = Pattern.compile("[^\\p{L}\\p{N}]+");
   private static final Pattern MARKS = Pattern.compile("\\p{M}+");
 
   private final Map<String, ValueSetContent> byUrl = new LinkedHashMap<>();
@@ -121,14 +119,31 @@ public final class InMemoryTerminology implements Terminology {
     return byUrl.values();
   }
 
-  /** Lower-case words without accents or punctuation: "St. John's Wort" -> st, john, s, wort. */
+  /**
+   * Lower-case words without accents or punctuation: "St. John's Wort" -> st, john, s, wort. Runs
+   * for every name of every medication on each call, so plain ASCII text skips Unicode
+   * normalisation and no regular expression is used.
+   */
   static String[] words(String text) {
-    String plain =
-        MARKS
-            .matcher(Normalizer.normalize(text, Normalizer.Form.NFD))
-            .replaceAll("")
-            .toLowerCase(Locale.ROOT);
-    return Arrays.stream(NON_WORD.split(plain)).filter(w -> !w.isEmpty()).toArray(String[]::new);
+    String plain = text;
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) > 127) {
+        plain = MARKS.matcher(Normalizer.normalize(text, Normalizer.Form.NFD)).replaceAll("");
+        break;
+      }
+    }
+    List<String> words = new ArrayList<>(8);
+    int start = -1;
+    for (int i = 0; i <= plain.length(); i++) {
+      boolean letter = i < plain.length() && Character.isLetterOrDigit(plain.charAt(i));
+      if (letter && start < 0) {
+        start = i;
+      } else if (!letter && start >= 0) {
+        words.add(plain.substring(start, i).toLowerCase(Locale.ROOT));
+        start = -1;
+      }
+    }
+    return words.toArray(String[]::new);
   }
 
   private record NamePattern(String[] words, String valueSet, String concept) {
