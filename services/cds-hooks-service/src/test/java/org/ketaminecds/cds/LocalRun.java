@@ -16,6 +16,12 @@ import org.slf4j.LoggerFactory;
  * <p>Kafka: unless bootstrap servers are configured ({@code KAFKA_BOOTSTRAP_SERVERS} or {@code
  * spring.kafka.bootstrap-servers}), a real single-node KRaft broker is started on 127.0.0.1:9092
  * with its data in {@code .local/kafka}, kept across runs.
+ *
+ * <p>Security: the service runs in development mode, authentication off and listening on 127.0.0.1
+ * only, so the README's curl works without a token while nothing beyond this machine can call. The
+ * service refuses authentication off on any other address and warns on every start. A setting given
+ * explicitly (-D, environment, --argument) wins; the production jar sets neither, so there a JWT is
+ * required.
  */
 public final class LocalRun {
 
@@ -36,6 +42,7 @@ public final class LocalRun {
     if (System.getenv("CDS_AUDIT_OUTBOX_DIRECTORY") == null) {
       setDefault("cds.audit.outbox.directory", LOCAL.resolve("audit-outbox").toString());
     }
+    developmentMode();
     if (kafkaConfigured(args)) {
       log.info("Using the configured Kafka bootstrap servers for the audit stream");
     } else {
@@ -71,6 +78,24 @@ public final class LocalRun {
                 System.getProperty("spring.kafka.bootstrap-servers"))
             .anyMatch(v -> v != null && !v.isBlank())
         || Arrays.stream(args).anyMatch(a -> a.startsWith("--spring.kafka.bootstrap-servers="));
+  }
+
+  private static void developmentMode() {
+    // System properties, because they outrank application.yml (which turns authentication on).
+    setUnlessGiven("server.address", "SERVER_ADDRESS", "127.0.0.1");
+    setUnlessGiven("cds.security.enabled", "CDS_SECURITY_ENABLED", "false");
+    if ("false".equals(System.getProperty("cds.security.enabled"))) {
+      log.warn(
+          "DEVELOPMENT MODE: authentication is OFF and the service listens on {} only."
+              + " Production runs need a JWT from a registered EHR (README, Security).",
+          System.getProperty("server.address", System.getenv("SERVER_ADDRESS")));
+    }
+  }
+
+  private static void setUnlessGiven(String property, String environment, String value) {
+    if (System.getProperty(property) == null && System.getenv(environment) == null) {
+      System.setProperty(property, value);
+    }
   }
 
   private static void setDefault(String property, String value) {

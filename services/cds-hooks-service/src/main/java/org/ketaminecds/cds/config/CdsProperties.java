@@ -14,6 +14,10 @@ import org.springframework.util.unit.DataSize;
  * @param publicUrl the absolute URL clients reach this service at (used for card links); when
  *     empty, derived from each request
  * @param maxBodySize largest request body accepted (413 beyond it)
+ * @param maxJsonDepth deepest nesting of JSON objects and arrays accepted in a request (400 beyond
+ *     it); FHIR resources need about 15 levels
+ * @param maxBundleEntries most entries accepted in one Bundle: context.draftOrders, each prefetch
+ *     Bundle, and all pages of one FHIR search together
  * @param fhir limits for fetching data the EHR did not prefetch
  * @param cors origins allowed to call from a browser (e.g. the CDS Hooks sandbox)
  * @param knowledgeDirectory a directory with a rule pack to use instead of the built-in one
@@ -23,6 +27,8 @@ import org.springframework.util.unit.DataSize;
 public record CdsProperties(
     @DefaultValue("") String publicUrl,
     @DefaultValue("1MB") DataSize maxBodySize,
+    @DefaultValue("64") int maxJsonDepth,
+    @DefaultValue("1000") int maxBundleEntries,
     @DefaultValue Fhir fhir,
     @DefaultValue Cors cors,
     @DefaultValue("") String knowledgeDirectory,

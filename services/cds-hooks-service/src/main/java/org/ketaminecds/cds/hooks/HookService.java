@@ -32,6 +32,7 @@ public class HookService {
   private final HookRequestReader reader;
   private final FeedbackReader feedbackReader;
   private final OrderCheck check;
+  private final RequestLimits limits;
   private final AuditRecorder audit;
   private final InteractionEngine engine;
   private final Clock clock;
@@ -42,6 +43,7 @@ public class HookService {
       HookRequestReader reader,
       FeedbackReader feedbackReader,
       OrderCheck check,
+      RequestLimits limits,
       AuditRecorder audit,
       InteractionEngine engine,
       Clock clock,
@@ -50,6 +52,7 @@ public class HookService {
     this.reader = reader;
     this.feedbackReader = feedbackReader;
     this.check = check;
+    this.limits = limits;
     this.audit = audit;
     this.engine = engine;
     this.clock = clock;
@@ -65,6 +68,7 @@ public class HookService {
     CdsService service = service(serviceId);
     HookRequest request = null;
     try {
+      limits.check(body);
       request = reader.read(service, body);
       OrderCheck.Result result = check.run(request, baseUrl);
       audit.invocation(

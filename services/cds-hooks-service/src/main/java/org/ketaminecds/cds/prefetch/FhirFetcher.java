@@ -3,8 +3,11 @@ package org.ketaminecds.cds.prefetch;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -15,17 +18,20 @@ import org.springframework.stereotype.Component;
 /**
  * Reads from the EHR's FHIR server with HAPI's client, using the bearer token from {@code
  * fhirAuthorization}. Connect and read timeouts are set on the shared {@link FhirContext}; the
- * caller bounds the total time.
+ * caller bounds the total time. A search is read whole or not at all: more pages or entries than
+ * the limits allow, or a next page on another server, make it an {@link IncompleteFetchException}.
  */
 @Component
 class FhirFetcher {
 
   private final FhirContext context;
   private final int maxPages;
+  private final int maxEntries;
 
   FhirFetcher(FhirContext context, CdsProperties properties) {
     this.context = context;
     this.maxPages = properties.fhir().maxPages();
+    this.maxEntries = properties.maxBundleEntries();
     // Build one client now (no request is sent): the first hook call should not spend its time
     // budget loading HAPI's client classes.
     context.newRestfulGenericClient("http://127.0.0.1/warm-up");
@@ -54,13 +60,58 @@ class FhirFetcher {
       bundle.getEntry().stream()
           .filter(Bundle.BundleEntryComponent::hasResource)
           .forEach(e -> resources.add(e.getResource()));
+      if (resources.size() > maxEntries) {
+        throw new IncompleteFetchException("more than " + maxEntries + " entries");
+      }
       Bundle.BundleLinkComponent next = bundle.getLink(Bundle.LINK_NEXT);
-      // Follow only pages on the same server: a next link elsewhere would carry the token away.
-      if (next == null || pages >= maxPages || !next.getUrl().startsWith(baseUrl + "/")) {
+      if (next == null || !next.hasUrl()) {
         return resources;
+      }
+      // Follow only pages on the same server: a next link elsewhere would carry the token away.
+      if (!onServer(baseUrl, next.getUrl())) {
+        throw new IncompleteFetchException("next page is not on fhirServer");
+      }
+      if (pages >= maxPages) {
+        throw new IncompleteFetchException("more than " + maxPages + " pages");
       }
       bundle = client.loadPage().next(bundle).execute();
       pages++;
     }
+  }
+
+  /**
+   * Whether a URL is on the FHIR server at {@code base}: same scheme, host and port, and its path
+   * the base path (HAPI pages as {@code base?_getpages=...}) or below it, without dot segments.
+   */
+  static boolean onServer(String base, String url) {
+    URI b;
+    URI u;
+    try {
+      b = new URI(base);
+      u = new URI(url);
+    } catch (URISyntaxException e) {
+      return false;
+    }
+    if (!u.isAbsolute()
+        || u.getHost() == null
+        || u.getRawUserInfo() != null
+        || !b.getScheme().equalsIgnoreCase(u.getScheme())
+        || !b.getHost().equalsIgnoreCase(u.getHost())
+        || port(b) != port(u)) {
+      return false;
+    }
+    String basePath = b.getRawPath() == null ? "" : b.getRawPath().replaceAll("/+$", "");
+    String path = u.getRawPath() == null ? "" : u.getRawPath();
+    if (path.contains("/../") || path.endsWith("/..") || path.contains("/./")) {
+      return false;
+    }
+    return path.equals(basePath) || path.equals(basePath + "/") || path.startsWith(basePath + "/");
+  }
+
+  private static int port(URI uri) {
+    if (uri.getPort() >= 0) {
+      return uri.getPort();
+    }
+    return "https".equals(uri.getScheme().toLowerCase(Locale.ROOT)) ? 443 : 80;
   }
 }

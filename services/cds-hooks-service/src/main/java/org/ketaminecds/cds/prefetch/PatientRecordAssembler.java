@@ -27,6 +27,7 @@ import org.ketaminecds.cds.config.CdsProperties;
 import org.ketaminecds.cds.discovery.CdsServiceCatalog;
 import org.ketaminecds.cds.fhir.FhirJson;
 import org.ketaminecds.cds.hooks.HookRequest;
+import org.ketaminecds.cds.security.FhirServerPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -36,7 +37,9 @@ import org.springframework.stereotype.Component;
  * ({@code null} meaning "no such data"); a missing key is fetched from {@code fhirServer} with the
  * EHR's token, all keys in parallel, within the configured total time. Medications are essential:
  * if they can be obtained neither way the call is refused with 412. Other data (patient,
- * conditions, blood pressure) is marked unavailable and the check says it is incomplete.
+ * conditions, blood pressure) is marked unavailable and the check says it is incomplete. A {@code
+ * fhirServer} the {@link FhirServerPolicy} does not allow for the caller is never contacted: what
+ * would have been fetched from it counts as unavailable.
  */
 @Component
 public class PatientRecordAssembler {
@@ -47,13 +50,19 @@ public class PatientRecordAssembler {
 
   private final FhirJson fhir;
   private final FhirFetcher fetcher;
+  private final FhirServerPolicy fhirServers;
   private final ExecutorService executor;
   private final Duration totalTimeout;
 
   PatientRecordAssembler(
-      FhirJson fhir, FhirFetcher fetcher, ExecutorService fhirFetchExecutor, CdsProperties props) {
+      FhirJson fhir,
+      FhirFetcher fetcher,
+      FhirServerPolicy fhirServers,
+      ExecutorService fhirFetchExecutor,
+      CdsProperties props) {
     this.fhir = fhir;
     this.fetcher = fetcher;
+    this.fhirServers = fhirServers;
     this.executor = fhirFetchExecutor;
     this.totalTimeout = props.fhir().totalTimeout();
   }
@@ -82,8 +91,9 @@ public class PatientRecordAssembler {
         data.put(key, resources(given, "prefetch." + key));
       }
     }
+    Optional<String> refusal = Optional.empty();
     if (!toFetch.isEmpty()) {
-      fetchAll(request, toFetch, data, unavailable, budget);
+      refusal = fetchAll(request, toFetch, data, unavailable, budget);
     }
     for (String key : ESSENTIAL) {
       if (unavailable.contains(key)) {
@@ -92,13 +102,15 @@ public class PatientRecordAssembler {
                 + (key.equals(CdsServiceCatalog.MEDICATION_REQUESTS)
                     ? "medication requests"
                     : "medication statements")
-                + " were not prefetched and could not be read from fhirServer");
+                + " were not prefetched and could not be read from fhirServer"
+                + refusal.map(r -> " (" + r + ")").orElse(""));
       }
     }
     return record(data, unavailable);
   }
 
-  private void fetchAll(
+  /** Fetches what was not prefetched; returns why the server may not be asked, if it may not. */
+  private Optional<String> fetchAll(
       HookRequest request,
       Map<String, String> toFetch,
       Map<String, List<Resource>> data,
@@ -106,9 +118,16 @@ public class PatientRecordAssembler {
       FetchBudget budget) {
     if (request.fhirServer().isEmpty()) {
       unavailable.addAll(toFetch.keySet());
-      return;
+      return Optional.empty();
     }
     String base = request.fhirServer().get();
+    Optional<String> refusal = fhirServers.refusal(base);
+    if (refusal.isPresent()) {
+      // Neither a request nor the EHR's token goes there.
+      unavailable.addAll(toFetch.keySet());
+      log.warn("not reading from fhirServer {}: {}", FhirServerPolicy.origin(base), refusal.get());
+      return refusal;
+    }
     Optional<String> token =
         request.fhirAuthorization().map(org.ketaminecds.cds.hooks.FhirAuthorization::accessToken);
     PrefetchTokenResolver tokens = new PrefetchTokenResolver(contextValues(request));
@@ -135,16 +154,20 @@ public class PatientRecordAssembler {
         log.warn("FHIR fetch for prefetch key {} exceeded the time limit", entry.getKey());
       } catch (ExecutionException e) {
         unavailable.add(entry.getKey());
-        // The cause's type only: its message may contain a URL with a patient id.
+        // The cause's type only: its message may contain a URL with a patient id. Our own
+        // IncompleteFetchException says only which limit was hit.
         log.warn(
             "FHIR fetch for prefetch key {} failed: {}",
             entry.getKey(),
-            e.getCause().getClass().getSimpleName());
+            e.getCause() instanceof IncompleteFetchException incomplete
+                ? incomplete.getMessage()
+                : e.getCause().getClass().getSimpleName());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         unavailable.add(entry.getKey());
       }
     }
+    return Optional.empty();
   }
 
   /**
@@ -158,6 +181,14 @@ public class PatientRecordAssembler {
   public Map<String, Resource> fetchMedications(
       HookRequest request, Set<String> references, FetchBudget budget) {
     if (request.fhirServer().isEmpty() || references.isEmpty()) {
+      return Map.of();
+    }
+    Optional<String> refusal = fhirServers.refusal(request.fhirServer().get());
+    if (refusal.isPresent()) {
+      log.warn(
+          "not reading referenced Medications from fhirServer {}: {}",
+          FhirServerPolicy.origin(request.fhirServer().get()),
+          refusal.get());
       return Map.of();
     }
     String base = request.fhirServer().get().replaceAll("/+$", "");

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.ketaminecds.cds.CdsHooksApplication;
+import org.ketaminecds.cds.security.TestTokens;
 import org.ketaminecds.cds.testing.CdsHttp;
 import org.ketaminecds.cds.testing.HookRequests;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -66,7 +67,10 @@ class AlertFilteringIntegrationTest {
                 "--server.port=0",
                 "--server.address=127.0.0.1",
                 "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
-                "--cds.alerts.state-key=test-secret");
+                "--cds.alerts.state-key=test-secret",
+                // Trust the test EHR whose tokens CdsHttp sends.
+                "--cds.security.issuers[0].issuer=" + TestTokens.ISSUER,
+                "--cds.security.issuers[0].jwks-url=" + TestTokens.jwksUrl());
     replicas.add(context);
     return new CdsHttp(((WebServerApplicationContext) context).getWebServer().getPort());
   }

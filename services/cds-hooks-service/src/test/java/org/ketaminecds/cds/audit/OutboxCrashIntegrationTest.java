@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ketaminecds.cds.CdsHooksApplication;
 import org.ketaminecds.cds.KraftBroker;
+import org.ketaminecds.cds.security.TestTokens;
 import org.ketaminecds.cds.testing.CdsHttp;
 import org.ketaminecds.cds.testing.HookRequests;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -104,7 +105,10 @@ class OutboxCrashIntegrationTest {
             "--spring.kafka.bootstrap-servers=" + deadKafka,
             "--cds.audit.outbox.directory=" + outbox,
             "--cds.audit.ack-timeout=100ms",
-            "--logging.level.org.apache.kafka=ERROR"));
+            "--logging.level.org.apache.kafka=ERROR",
+            // Trust the test EHR whose tokens CdsHttp sends (its JWK Set is served by this JVM).
+            "--cds.security.issuers[0].issuer=" + TestTokens.ISSUER,
+            "--cds.security.issuers[0].jwks-url=" + TestTokens.jwksUrl()));
     Path log = work.resolve("service.log");
     Files.createDirectories(outbox);
     return new ProcessBuilder(command)

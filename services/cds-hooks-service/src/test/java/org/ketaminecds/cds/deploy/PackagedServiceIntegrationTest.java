@@ -34,6 +34,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.ketaminecds.cds.deploy.DeployFiles.Instruction;
 import org.ketaminecds.cds.deploy.DeployFiles.Stage;
+import org.ketaminecds.cds.security.TestTokens;
 import org.ketaminecds.cds.testing.CdsHttp;
 import org.ketaminecds.cds.testing.HookRequests;
 
@@ -85,6 +86,10 @@ class PackagedServiceIntegrationTest {
     env.put("SERVER_ADDRESS", "127.0.0.1");
     env.put("CDS_AUDIT_OUTBOX_DIRECTORY", workDir.resolve("audit-outbox").toString());
     env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers());
+    // Authentication is on in the jar: register the test EHR whose tokens CdsHttp sends, the way
+    // an operator registers an EHR (README, Security).
+    env.put("CDS_SECURITY_ISSUERS_0_ISSUER", TestTokens.ISSUER);
+    env.put("CDS_SECURITY_ISSUERS_0_JWKSURL", TestTokens.jwksUrl());
 
     log = workDir.resolve("service.log");
     ProcessBuilder builder =

@@ -27,7 +27,6 @@ import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,7 +72,9 @@ class SeedDataIntegrationTest {
 
   @BeforeAll
   static void loadTheSeedsIntoAFhirServer() {
-    ehr = new TestFhirServer();
+    // The shared server is on the test EHR's allow-list of FHIR servers (TestTokens); the seeds'
+    // ids are their own.
+    ehr = TestFhirServer.shared();
     seeds().forEach(seed -> ehr.add(resources(parse(seed)).toArray(Resource[]::new)));
     // In the stack the FHIR server has served the seeder before any order arrives; a HAPI server
     // sets itself up on its first request.
@@ -82,11 +83,6 @@ class SeedDataIntegrationTest {
                 .send(HttpRequest.newBuilder(URI.create(ehr.baseUrl() + "/metadata")))
                 .status())
         .isEqualTo(200);
-  }
-
-  @AfterAll
-  static void stop() {
-    ehr.close();
   }
 
   static List<Path> seeds() {

@@ -253,29 +253,29 @@ class MedicationShapesIntegrationTest {
 
   @Test
   void aReferencedMedicationIsReadFromTheFhirServerWhenNotSent() {
-    try (TestFhirServer ehr = new TestFhirServer()) {
-      Medication tranylcypromine = new Medication();
-      tranylcypromine.setId("m-mao");
-      tranylcypromine.setCode(new CodeableConcept(new Coding(RXNORM, "10734", "tranylcypromine")));
-      ehr.add(tranylcypromine);
-      warmUp(ehr);
-      HookRequests request =
-          ketamineOrderWith(
-                  List.of(
-                      request(
-                          "r7",
-                          "active",
-                          "'medicationReference': {'reference': 'Medication/m-mao'}")),
-                  List.of())
-              .fhirServer(ehr.baseUrl(), "ehr-token");
+    // The shared server is on the test EHR's allow-list of FHIR servers (TestTokens).
+    TestFhirServer ehr = TestFhirServer.shared();
+    Medication tranylcypromine = new Medication();
+    tranylcypromine.setId("m-mao");
+    tranylcypromine.setCode(new CodeableConcept(new Coding(RXNORM, "10734", "tranylcypromine")));
+    ehr.add(tranylcypromine);
+    warmUp(ehr);
+    HookRequests request =
+        ketamineOrderWith(
+                List.of(
+                    request(
+                        "r7",
+                        "active",
+                        "'medicationReference': {'reference': 'Medication/m-mao'}")),
+                List.of())
+            .fhirServer(ehr.baseUrl(), "ehr-token");
 
-      var response = http.post(SIGN, request.build());
+    var response = http.post(SIGN, request.build());
 
-      assertThat(response.status()).as(response.body()).isEqualTo(200);
-      assertThat(response.json().get("cards").findValuesAsText("code")).contains("ketamine-maoi");
-      assertThat(ehr.requests()).anyMatch(r -> r.endsWith("/fhir/Medication/m-mao"));
-      assertThat(ehr.authorizations()).contains("Bearer ehr-token");
-    }
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(response.json().get("cards").findValuesAsText("code")).contains("ketamine-maoi");
+    assertThat(ehr.requests()).anyMatch(r -> r.endsWith("/fhir/Medication/m-mao"));
+    assertThat(ehr.authorizations()).contains("Bearer ehr-token");
   }
 
   /** The test server initialises on its first request; the time budget is not for that. */

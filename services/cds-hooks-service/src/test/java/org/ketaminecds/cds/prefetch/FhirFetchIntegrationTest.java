@@ -25,10 +25,16 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 /**
  * Data the EHR did not prefetch is read from its FHIR server: a real HAPI FHIR server on a random
  * loopback port, healthy, failing, hanging or gone.
+ *
+ * <p>Each test has a server of its own on a new port, which no static allow-list can name, so this
+ * context runs with authentication explicitly off, on loopback (development mode, where any
+ * loopback FHIR server may be read). The allow-list itself is tested in the security package.
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
+      "cds.security.enabled=false",
+      "server.address=127.0.0.1",
       // Generous for a loaded build machine; the bound under test is the total time.
       "cds.fhir.connect-timeout=1s",
       "cds.fhir.read-timeout=2s",

@@ -6,8 +6,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import org.ketaminecds.cds.security.TestTokens;
 
-/** A plain HTTP client for calling the running service in tests, as an EHR would. */
+/**
+ * A plain HTTP client for calling the running service in tests, as an EHR would: calls to a CDS
+ * service or feedback endpoint carry a fresh JWT of the {@link TestTokens} EHR (aud = the URL
+ * called) unless the request sets its own Authorization header. CORS preflights carry none, as in a
+ * browser.
+ */
 public final class CdsHttp {
 
   private final HttpClient client = HttpClient.newHttpClient();
@@ -25,6 +31,19 @@ public final class CdsHttp {
         throw new AssertionError("not JSON: " + body, e);
       }
     }
+  }
+
+  private static HttpRequest authorized(HttpRequest request) {
+    URI uri = request.uri();
+    if (!uri.getPath().startsWith("/cds-services/")
+        || request.method().equals("OPTIONS")
+        || request.headers().firstValue("Authorization").isPresent()) {
+      return request;
+    }
+    String endpoint = uri.getScheme() + "://" + uri.getAuthority() + uri.getRawPath();
+    return HttpRequest.newBuilder(request, (name, value) -> true)
+        .header("Authorization", TestTokens.bearer(endpoint))
+        .build();
   }
 
   public Response get(String path) {
@@ -45,7 +64,7 @@ public final class CdsHttp {
   public Response send(HttpRequest.Builder request) {
     try {
       HttpResponse<String> response =
-          client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+          client.send(authorized(request.build()), HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), response.body(), response);
     } catch (IOException e) {
       throw new AssertionError(e);

@@ -80,6 +80,21 @@ public final class TestFhirServer implements AutoCloseable {
     }
   }
 
+  private static TestFhirServer shared;
+
+  /**
+   * One server for the whole test JVM, on the allow-list of the {@link
+   * org.ketaminecds.cds.security.TestTokens} EHR in every test context, so a test with default
+   * settings can have the service read from it. Never closed; do not make it hang or fail, and give
+   * what you add ids of your own.
+   */
+  public static synchronized TestFhirServer shared() {
+    if (shared == null) {
+      shared = new TestFhirServer();
+    }
+    return shared;
+  }
+
   public String baseUrl() {
     return "http://127.0.0.1:" + port + "/fhir";
   }

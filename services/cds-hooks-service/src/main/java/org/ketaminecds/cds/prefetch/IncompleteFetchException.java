@@ -1,0 +1,12 @@
+package org.ketaminecds.cds.prefetch;
+
+/**
+ * A search whose results could not all be read within the limits. A partial medication list must
+ * not pass for the whole one, so the data counts as unavailable. The message names the limit only.
+ */
+final class IncompleteFetchException extends RuntimeException {
+
+  IncompleteFetchException(String message) {
+    super(message, null, false, false);
+  }
+}

@@ -1,0 +1,174 @@
+package org.ketaminecds.cds.security;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+
+/**
+ * The CDS clients this service trusts, built once from {@code cds.security.issuers} and checked
+ * then: a setting that would weaken a check stops the service from starting.
+ */
+final class TrustedIssuers {
+
+  /** Asymmetric JWS algorithms an operator may enable; never {@code none}, never HMAC. */
+  static final Set<JWSAlgorithm> PERMITTED =
+      Set.of(
+          JWSAlgorithm.RS256,
+          JWSAlgorithm.RS384,
+          JWSAlgorithm.RS512,
+          JWSAlgorithm.PS256,
+          JWSAlgorithm.PS384,
+          JWSAlgorithm.PS512,
+          JWSAlgorithm.ES256,
+          JWSAlgorithm.ES384,
+          JWSAlgorithm.ES512);
+
+  private static final int JWKS_SIZE_LIMIT = 256 * 1024;
+
+  private final Map<String, Issuer> byIssuer;
+
+  private TrustedIssuers(Map<String, Issuer> byIssuer) {
+    this.byIssuer = Map.copyOf(byIssuer);
+  }
+
+  /**
+   * One trusted client: its accepted algorithms, a decoder per JWK Set URL it may use (the
+   * configured one and any jku allowed), and the FHIR servers it may point us at.
+   */
+  record Issuer(
+      String issuer,
+      Set<JWSAlgorithm> algorithms,
+      String jwksUrl,
+      Map<String, NimbusJwtDecoder> decoders,
+      Set<String> fhirServers) {
+
+    /** The decoder for the token's {@code jku} (or the configured JWK Set when it has none). */
+    Optional<NimbusJwtDecoder> decoder(URI jku) {
+      if (jku == null) {
+        return Optional.of(decoders.get(jwksUrl));
+      }
+      return Urls.canonical(jku.toString()).map(decoders::get);
+    }
+  }
+
+  static TrustedIssuers from(SecurityProperties properties) {
+    Map<String, Issuer> issuers = new LinkedHashMap<>();
+    List<SecurityProperties.Issuer> configured = properties.issuers();
+    for (int i = 0; i < configured.size(); i++) {
+      Issuer issuer = issuer(configured.get(i), "cds.security.issuers[" + i + "]", properties);
+      if (issuers.put(issuer.issuer(), issuer) != null) {
+        throw new IllegalStateException(
+            "cds.security.issuers[" + i + "].issuer: the issuer is listed twice");
+      }
+    }
+    return new TrustedIssuers(issuers);
+  }
+
+  Optional<Issuer> find(String issuer) {
+    return Optional.ofNullable(byIssuer.get(issuer));
+  }
+
+  Set<String> issuers() {
+    return byIssuer.keySet();
+  }
+
+  private static Issuer issuer(
+      SecurityProperties.Issuer config, String path, SecurityProperties properties) {
+    if (config.issuer() == null || config.issuer().isBlank()) {
+      throw new IllegalStateException(path + ".issuer is required");
+    }
+    Set<JWSAlgorithm> algorithms = new LinkedHashSet<>();
+    for (String name : config.algorithms()) {
+      JWSAlgorithm algorithm = JWSAlgorithm.parse(name.trim());
+      if (!PERMITTED.contains(algorithm)) {
+        throw new IllegalStateException(
+            path
+                + ".algorithms: "
+                + name
+                + " is not allowed; use asymmetric algorithms only (RS384, ES384, RS256, ES256,"
+                + " PS256-512, ES512, RS512), never none or HMAC");
+      }
+      algorithms.add(algorithm);
+    }
+    if (algorithms.isEmpty()) {
+      throw new IllegalStateException(path + ".algorithms must name at least one algorithm");
+    }
+    String jwksUrl = secureUrl(config.jwksUrl(), path + ".jwks-url");
+    Map<String, NimbusJwtDecoder> decoders = new HashMap<>();
+    decoders.put(jwksUrl, decoder(jwksUrl, algorithms, properties.jwksTimeout()));
+    for (int j = 0; j < config.jkuAllowList().size(); j++) {
+      String jku = secureUrl(config.jkuAllowList().get(j), path + ".jku-allow-list[" + j + "]");
+      decoders.computeIfAbsent(jku, url -> decoder(url, algorithms, properties.jwksTimeout()));
+    }
+    Set<String> fhirServers = new LinkedHashSet<>();
+    for (int j = 0; j < config.fhirServers().size(); j++) {
+      fhirServers.add(secureUrl(config.fhirServers().get(j), path + ".fhir-servers[" + j + "]"));
+    }
+    return new Issuer(config.issuer(), Set.copyOf(algorithms), jwksUrl, decoders, fhirServers);
+  }
+
+  private static String secureUrl(String url, String path) {
+    if (url == null || url.isBlank()) {
+      throw new IllegalStateException(path + " is required");
+    }
+    String canonical =
+        Urls.canonical(url)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        path + " must be an absolute http(s) URL without query or user info"));
+    if (!Urls.secureOrLoopback(canonical)) {
+      throw new IllegalStateException(
+          path + " must use https (plain http is allowed only to a loopback address)");
+    }
+    return canonical;
+  }
+
+  /**
+   * Spring Security's decoder over a Nimbus processor of our own making: keys come only from this
+   * URL (cached, refreshed at most every 30 s when an unknown kid appears), the header's algorithm
+   * must be one of the issuer's, {@code typ} must be JWT or absent. Claims are checked afterwards,
+   * one by one, by {@link TokenVerifier}, so each failure gets its own reason.
+   */
+  private static NimbusJwtDecoder decoder(
+      String url, Set<JWSAlgorithm> algorithms, Duration timeout) {
+    URL jwkSetUrl;
+    try {
+      jwkSetUrl = URI.create(url).toURL();
+    } catch (MalformedURLException e) {
+      throw new IllegalStateException("not a URL: " + url, e);
+    }
+    int millis = (int) timeout.toMillis();
+    JWKSource<SecurityContext> keys =
+        JWKSourceBuilder.<SecurityContext>create(
+                jwkSetUrl, new DefaultResourceRetriever(millis, millis, JWKS_SIZE_LIMIT))
+            .build();
+    DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, null));
+    processor.setJWSKeySelector(
+        new KidKeySelector(new JWSVerificationKeySelector<>(Set.copyOf(algorithms), keys)));
+    processor.setJWTClaimsSetVerifier((claims, context) -> {});
+    NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
+    decoder.setJwtValidator(jwt -> OAuth2TokenValidatorResult.success());
+    return decoder;
+  }
+}
