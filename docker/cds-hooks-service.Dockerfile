@@ -17,6 +17,7 @@ COPY .mvn/ .mvn/
 COPY fhir-profiles/pom.xml fhir-profiles/
 COPY services/interaction-engine/pom.xml services/interaction-engine/
 COPY services/cds-hooks-service/pom.xml services/cds-hooks-service/
+COPY services/compliance-consumer/pom.xml services/compliance-consumer/
 # Running the real build on the POMs alone downloads exactly what the build below needs, plugins
 # and every scope (dependency:go-offline left test-scope artifacts out). Its empty jars are thrown
 # away.

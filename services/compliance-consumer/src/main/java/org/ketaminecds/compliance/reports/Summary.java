@@ -1,0 +1,19 @@
+package org.ketaminecds.compliance.reports;
+
+/**
+ * The range at a glance.
+ *
+ * @param feedbackForUnknownCards feedback recorded in the range for a card no stored call returned
+ */
+public record Summary(
+    long calls,
+    long answered,
+    long refused,
+    long failed,
+    long cardsShown,
+    long cardsWithFeedback,
+    long accepted,
+    long overridden,
+    long callsWithoutFeedback,
+    long feedbackEvents,
+    long feedbackForUnknownCards) {}
