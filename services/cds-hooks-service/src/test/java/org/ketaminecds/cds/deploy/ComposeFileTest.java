@@ -1,6 +1,7 @@
 package org.ketaminecds.cds.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.ketaminecds.cds.deploy.DeployFiles.compose;
 import static org.ketaminecds.cds.deploy.DeployFiles.docker;
 import static org.ketaminecds.cds.deploy.DeployFiles.envExample;
@@ -18,6 +19,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +43,8 @@ import org.junit.jupiter.api.Test;
 class ComposeFileTest {
 
   /** The stack's servers; each must report its health. */
-  private static final Set<String> LONG_RUNNING = Set.of("kafka", "fhir", "cds-hooks-service");
+  private static final Set<String> LONG_RUNNING =
+      Set.of("kafka", "fhir", "cds-hooks-service", "demo-ehr");
 
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)");
 
@@ -383,6 +386,35 @@ class ComposeFileTest {
                     .contains(container);
               }
             });
+  }
+
+  @Test
+  void theServiceTrustsTheDemoEhrSidecar_onItsOwnLoopbackInterface() {
+    Map<String, String> service = DeployFiles.containerEnvironment("cds-hooks-service", Map.of());
+    Map<String, String> sidecar = DeployFiles.containerEnvironment("demo-ehr", Map.of());
+    URI jwks = URI.create(service.get("CDS_SECURITY_ISSUERS_0_JWKSURL"));
+
+    assertThat(services().get("demo-ehr").get("network_mode"))
+        .isEqualTo("service:cds-hooks-service");
+    assertThat(service.get("CDS_SECURITY_ISSUERS_0_ISSUER"))
+        .isEqualTo(sidecar.get("DEMO_EHR_ISSUER"));
+    assertThat(jwks.getHost()).isEqualTo("127.0.0.1");
+    assertThat(jwks.getPort()).isEqualTo(Integer.parseInt(sidecar.get("DEMO_EHR_JWKS_PORT")));
+    assertThat(jwks.getPath()).isEqualTo("/jwks.json");
+    // Tokens are addressed (aud) to the URL the service believes it has.
+    assertThat(sidecar.get("CDS_PUBLIC_URL")).isEqualTo(service.get("CDS_PUBLICURL"));
+  }
+
+  @Test
+  void interpolation_readsVariablesAsComposeDoes() {
+    Map<String, String> vars = new java.util.HashMap<>(Map.of("SET", "x", "EMPTY", ""));
+
+    assertThat(DeployFiles.interpolate("a${SET}b", vars)).isEqualTo("axb");
+    assertThat(DeployFiles.interpolate("${UNSET:-d}/${EMPTY:-d}/${EMPTY-d}", vars))
+        .isEqualTo("d/d/");
+    assertThat(DeployFiles.interpolate("$${SET} ${SET:?needed}", vars)).isEqualTo("${SET} x");
+    assertThatThrownBy(() -> DeployFiles.interpolate("${EMPTY:?set it}", vars))
+        .hasMessageContaining("set it");
   }
 
   /** The health check a service has: its own in compose.yaml, or its Dockerfile's HEALTHCHECK. */

@@ -59,6 +59,7 @@ class ComposeStackIntegrationTest {
             .withBuild(true)
             .withEnv(env)
             .withExposedService(CDS, 8080, Wait.forHealthcheck().withStartupTimeout(START))
+            .waitingFor("demo-ehr", Wait.forHealthcheck().withStartupTimeout(START))
             .withStartupTimeout(START);
     stack.start();
   }
@@ -83,6 +84,7 @@ class ComposeStackIntegrationTest {
                 + stack.getServicePort(CDS, 8080)
                 + SIGN);
     AtomicReference<HttpResponse<String>> answer = new AtomicReference<>();
+    ContainerState ehr = stack.getContainerByServiceName("demo-ehr").orElseThrow();
 
     // The service's first FHIR read after start-up may exceed its fetch budget (412); a user
     // would send the order again.
@@ -90,10 +92,15 @@ class ComposeStackIntegrationTest {
         .atMost(Duration.ofSeconds(60))
         .until(
             () -> {
+              // Signed by the stack's demo EHR, as the README's curl does.
+              var token =
+                  ehr.execInContainer("java", "DemoEhr.java", "token", "ketamine-order-sign");
+              assertThat(token.getExitCode()).as(token.getStderr()).isZero();
               answer.set(
                   http.send(
                       HttpRequest.newBuilder(sign)
                           .header("Content-Type", "application/json")
+                          .header("Authorization", "Bearer " + token.getStdout().strip())
                           .POST(HttpRequest.BodyPublishers.ofString(body))
                           .build(),
                       HttpResponse.BodyHandlers.ofString()));

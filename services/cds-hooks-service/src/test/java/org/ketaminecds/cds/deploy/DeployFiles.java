@@ -107,6 +107,51 @@ final class DeployFiles {
     return env;
   }
 
+  private static final Pattern INTERPOLATION =
+      Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?}");
+
+  /**
+   * Compose's interpolation of one value: {@code ${NAME}}, {@code ${NAME:-default}} and {@code
+   * ${NAME-default}} from {@code vars}; {@code ${NAME:?message}} must be set; {@code $$} is a
+   * dollar.
+   */
+  static String interpolate(String value, Map<String, String> vars) {
+    Matcher m = INTERPOLATION.matcher(value.replace("$$", "\0"));
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String name = m.group(1);
+      String operator = m.group(2);
+      String set = vars.get(name);
+      boolean empty = set == null || set.isEmpty();
+      String replacement;
+      if (operator == null) {
+        replacement = set == null ? "" : set;
+      } else if (operator.endsWith("-")) {
+        replacement = (operator.startsWith(":") ? empty : set == null) ? m.group(3) : set;
+      } else if (empty) {
+        throw new IllegalStateException(name + " must be set: " + m.group(3));
+      } else {
+        replacement = set;
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+    }
+    m.appendTail(out);
+    return out.toString().replace("\0", "$");
+  }
+
+  /**
+   * A service's environment as its container gets it: compose.yaml's values interpolated with the
+   * variables of .env.example, overridden by {@code overrides}.
+   */
+  static Map<String, String> containerEnvironment(String service, Map<String, String> overrides) {
+    Map<String, String> vars = new LinkedHashMap<>(envExample());
+    vars.putAll(overrides);
+    Map<String, String> env = new LinkedHashMap<>();
+    ComposeFileTest.environment(services().get(service))
+        .forEach((key, value) -> env.put(key, value == null ? "" : interpolate(value, vars)));
+    return env;
+  }
+
   /** Whether a name looks like it holds a credential. */
   static boolean secretName(String name) {
     String n = name.toUpperCase(Locale.ROOT).replace("_", "").replace("-", "").replace(".", "");

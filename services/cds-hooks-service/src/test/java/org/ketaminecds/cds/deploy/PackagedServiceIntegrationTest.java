@@ -3,13 +3,19 @@ package org.ketaminecds.cds.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,22 +35,23 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.ketaminecds.cds.deploy.DeployFiles.Instruction;
 import org.ketaminecds.cds.deploy.DeployFiles.Stage;
-import org.ketaminecds.cds.security.TestTokens;
-import org.ketaminecds.cds.testing.CdsHttp;
 import org.ketaminecds.cds.testing.HookRequests;
+import org.ketaminecds.cds.testing.TestFhirServer;
 
 /**
- * The service image without Docker: the packaged jar (what the image's build stage makes) is
- * extracted into layers and started exactly as the image's ENTRYPOINT does, with the image's
- * environment (JVM flags included), against a real Kafka broker; the image's HEALTHCHECK command
- * must pass, and an order must get its card and its audit event. Catches what the unit of
- * deployment gets wrong and tests on the class path cannot see: a dependency missing from the jar,
- * a wrong launcher class, JVM flags the JVM refuses.
+ * The compose stack without Docker: the packaged jar (what the image's build stage makes) is
+ * extracted into layers and started exactly as the image's ENTRYPOINT does, with the image's and
+ * compose.yaml's environment, next to the demo-ehr sidecar (docker/demo-ehr, run from source as in
+ * the stack), a HAPI FHIR server holding the seed patients and a real Kafka broker. The image's
+ * HEALTHCHECK must pass, and a seeded patient's order, signed by the sidecar, must get its card and
+ * its audit event. Catches what tests on the class path cannot see: a dependency missing from the
+ * jar, a wrong launcher class, JVM flags the JVM refuses, settings compose.yaml names wrongly.
  *
  * <p>Runs in the integration-test phase (maven-failsafe-plugin), after the jar is packaged.
  */
@@ -52,14 +59,20 @@ class PackagedServiceIntegrationTest {
 
   private static final Pattern ENV_PAIR = Pattern.compile("(\\w+)=(\"([^\"]*)\"|\\S+)");
 
+  static final String SIGN = "ketamine-order-sign";
+
   static Process service;
+  static Process sidecar;
+  static TestFhirServer fhir;
   static Path workDir;
   static Path log;
   static int port;
+  static int relayPort;
   static List<String> healthCheck;
+  static Map<String, String> sidecarEnv;
 
   @BeforeAll
-  static void startTheServiceAsTheImageDoes() throws Exception {
+  static void startTheStackWithoutDocker() throws Exception {
     Stage image =
         DeployFiles.dockerfile(DeployFiles.docker().resolve("cds-hooks-service.Dockerfile")).last();
     workDir = Files.createTempDirectory("cds-image");
@@ -79,17 +92,49 @@ class PackagedServiceIntegrationTest {
             check.substring(check.indexOf("CMD") + 3).strip(),
             new TypeReference<List<String>>() {});
 
+    // The seeded FHIR server, and the sidecar in front of it, on ports of this run.
+    fhir = new TestFhirServer();
+    for (Path seed : SeedDataIntegrationTest.seeds()) {
+      Bundle bundle =
+          FhirContext.forR4Cached()
+              .newJsonParser()
+              .parseResource(Bundle.class, DeployFiles.read(seed));
+      bundle.getEntry().forEach(e -> fhir.add(e.getResource()));
+    }
     port = freePort();
+    int jwksPort = freePort();
+    relayPort = freePort();
+    String publicUrl = "http://127.0.0.1:" + port;
+    sidecarEnv = DeployFiles.containerEnvironment("demo-ehr", Map.of("CDS_PUBLIC_URL", publicUrl));
+    sidecarEnv.put("DEMO_EHR_JWKS_PORT", Integer.toString(jwksPort));
+    sidecarEnv.put("DEMO_EHR_FHIR_PORT", Integer.toString(relayPort));
+    sidecarEnv.put("DEMO_EHR_FHIR_UPSTREAM", fhir.baseUrl().replaceFirst("/fhir$", ""));
+    sidecarEnv.put("DEMO_EHR_HOME", workDir.resolve("demo-ehr").toString());
+    ProcessBuilder demoEhr =
+        new ProcessBuilder(javaBinary(), demoEhrSource().toString(), "serve")
+            .redirectErrorStream(true)
+            .redirectOutput(workDir.resolve("demo-ehr.log").toFile());
+    demoEhr.environment().putAll(sidecarEnv);
+    sidecar = demoEhr.start();
+
+    // The service: the image's environment, then compose.yaml's (which wins, as in Docker).
     Map<String, String> env = imageEnvironment(image);
+    env.putAll(
+        DeployFiles.containerEnvironment(
+            "cds-hooks-service",
+            Map.of(
+                "CDS_PUBLIC_URL",
+                publicUrl,
+                "KAFKA_BOOTSTRAP_SERVERS",
+                bootstrapServers(),
+                "EHR_JWKS_URL",
+                "http://127.0.0.1:" + jwksPort + "/jwks.json",
+                "EHR_FHIR_SERVER",
+                "http://127.0.0.1:" + relayPort + "/fhir")));
     env.put("SERVER_PORT", Integer.toString(port));
     // On a build machine: loopback only, and a data directory of this run.
     env.put("SERVER_ADDRESS", "127.0.0.1");
     env.put("CDS_AUDIT_OUTBOX_DIRECTORY", workDir.resolve("audit-outbox").toString());
-    env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers());
-    // Authentication is on in the jar: register the test EHR whose tokens CdsHttp sends, the way
-    // an operator registers an EHR (README, Security).
-    env.put("CDS_SECURITY_ISSUERS_0_ISSUER", TestTokens.ISSUER);
-    env.put("CDS_SECURITY_ISSUERS_0_JWKSURL", TestTokens.jwksUrl());
 
     log = workDir.resolve("service.log");
     ProcessBuilder builder =
@@ -103,18 +148,27 @@ class PackagedServiceIntegrationTest {
 
   @AfterAll
   static void stop() throws Exception {
-    if (service != null) {
-      service.destroy();
-      if (!service.waitFor(30, TimeUnit.SECONDS)) {
-        service.destroyForcibly();
+    for (Process process : new Process[] {service, sidecar}) {
+      if (process != null) {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
       }
     }
+    if (fhir != null) {
+      fhir.close();
+    }
     if (workDir != null) {
-      // Keep the service's log next to the test reports; drop the extracted image.
+      // Keep the logs next to the test reports; drop the extracted image.
       Path reports = Files.createDirectories(Path.of("target", "failsafe-reports"));
-      if (Files.exists(log)) {
-        Files.copy(
-            log, reports.resolve("packaged-service.log"), StandardCopyOption.REPLACE_EXISTING);
+      for (String name : List.of("service.log", "demo-ehr.log")) {
+        if (Files.exists(workDir.resolve(name))) {
+          Files.copy(
+              workDir.resolve(name),
+              reports.resolve("packaged-" + name),
+              StandardCopyOption.REPLACE_EXISTING);
+        }
       }
       try (Stream<Path> files = Files.walk(workDir)) {
         files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
@@ -123,8 +177,7 @@ class PackagedServiceIntegrationTest {
   }
 
   @Test
-  void startsAsTheImageDoes_passesItsHealthCheck_andAnswersAnOrderWithItsCardAndAuditEvent()
-      throws Exception {
+  void aSeededPatientsOrder_signedByTheSidecar_getsItsCardAndAuditEvent() throws Exception {
     await()
         .atMost(Duration.ofMinutes(3))
         .pollInterval(Duration.ofSeconds(1))
@@ -132,14 +185,25 @@ class PackagedServiceIntegrationTest {
             "the service process ended; see target/failsafe-reports/packaged-service.log",
             () -> !service.isAlive())
         .until(() -> runHealthCheck() == 0);
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .failFast("the demo-ehr sidecar ended", () -> !sidecar.isAlive())
+        .until(
+            () ->
+                get("http://127.0.0.1:" + sidecarEnv.get("DEMO_EHR_JWKS_PORT") + "/jwks.json")
+                    == 200);
 
-    String order =
-        DeployFiles.read(DeployFiles.root().resolve("docs/examples/order-sign-maoi.json"));
-    String hookInstance = HookRequests.JSON.readTree(order).get("hookInstance").asText();
-    var response = new CdsHttp(port).post("/cds-services/ketamine-order-sign", order);
+    ObjectNode order =
+        (ObjectNode)
+            HookRequests.JSON.readTree(
+                DeployFiles.read(
+                    DeployFiles.docker().resolve("examples/order-sign-seed-maoi.json")));
+    order.put("fhirServer", "http://127.0.0.1:" + relayPort + "/fhir");
+    String hookInstance = order.get("hookInstance").asText();
+    HttpResponse<String> response = post(order.toString(), token());
 
-    assertThat(response.status()).as(response.body()).isEqualTo(200);
-    JsonNode cards = response.json().get("cards");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode cards = HookRequests.JSON.readTree(response.body()).get("cards");
     assertThat(cards)
         .anySatisfy(
             card -> {
@@ -148,6 +212,50 @@ class PackagedServiceIntegrationTest {
             });
     assertThat(auditEventsFor(hookInstance)).isNotEmpty();
     assertThat(Files.readString(log)).doesNotContain("Exception in thread");
+  }
+
+  /** What a user does by hand: the sidecar's token command. */
+  private static String token() throws Exception {
+    ProcessBuilder builder =
+        new ProcessBuilder(javaBinary(), demoEhrSource().toString(), "token", SIGN)
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().putAll(sidecarEnv);
+    Process process = builder.start();
+    String token = new String(process.getInputStream().readAllBytes()).strip();
+    assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    assertThat(process.exitValue()).isZero();
+    assertThat(token.split("\\.")).hasSize(3);
+    return token;
+  }
+
+  private static HttpResponse<String> post(String body, String token) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/cds-services/" + SIGN))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static int get(String url) {
+    try {
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create(url)).build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private static Path demoEhrSource() {
+    return DeployFiles.docker().resolve("demo-ehr/DemoEhr.java");
   }
 
   /** The image's ENV instructions, in order, as a map. */

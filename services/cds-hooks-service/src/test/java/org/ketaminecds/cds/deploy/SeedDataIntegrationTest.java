@@ -186,15 +186,18 @@ class SeedDataIntegrationTest {
   }
 
   @Test
-  void exampleOrders_nameTheStacksFhirServer() {
-    String composeFhirService = "fhir";
+  void exampleOrders_nameTheFhirServerTheStacksServiceTrusts_whichRelaysToTheSeededServer() {
+    Map<String, String> service = DeployFiles.containerEnvironment("cds-hooks-service", Map.of());
+    Map<String, String> sidecar = DeployFiles.containerEnvironment("demo-ehr", Map.of());
+    String trusted = service.get("CDS_SECURITY_ISSUERS_0_FHIRSERVERS_0");
+
+    assertThat(URI.create(trusted).getPort())
+        .isEqualTo(Integer.parseInt(sidecar.get("DEMO_EHR_FHIR_PORT")));
+    assertThat(URI.create(sidecar.get("DEMO_EHR_FHIR_UPSTREAM")).getHost()).isEqualTo("fhir");
+    assertThat(DeployFiles.services()).containsKey("fhir");
     list(docker().resolve("examples"), "order-sign-")
         .forEach(
-            example -> {
-              URI fhirServer = URI.create(json(example).get("fhirServer").asText());
-              assertThat(fhirServer.getHost()).isEqualTo(composeFhirService);
-              assertThat(DeployFiles.services()).containsKey(fhirServer.getHost());
-            });
+            example -> assertThat(json(example).get("fhirServer").asText()).isEqualTo(trusted));
   }
 
   private static Bundle parse(Path seed) {
