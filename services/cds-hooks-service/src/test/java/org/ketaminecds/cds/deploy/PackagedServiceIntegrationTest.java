@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -192,6 +193,10 @@ class PackagedServiceIntegrationTest {
             () ->
                 get("http://127.0.0.1:" + sidecarEnv.get("DEMO_EHR_JWKS_PORT") + "/jwks.json")
                     == 200);
+    // What the sidecar's health check in compose.yaml asks: the FHIR server, through the relay.
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .until(() -> get("http://127.0.0.1:" + relayPort + "/fhir/metadata") == 200);
 
     ObjectNode order =
         (ObjectNode)
@@ -200,7 +205,19 @@ class PackagedServiceIntegrationTest {
                     DeployFiles.docker().resolve("examples/order-sign-seed-maoi.json")));
     order.put("fhirServer", "http://127.0.0.1:" + relayPort + "/fhir");
     String hookInstance = order.get("hookInstance").asText();
-    HttpResponse<String> response = post(order.toString(), token());
+    // Authentication is on, as compose.yaml configures the service: no token, no check.
+    assertThat(post(order.toString(), null).statusCode()).isEqualTo(401);
+    // The service's first FHIR read after start-up may exceed its 2 s fetch budget (412) while
+    // HAPI's client sets itself up; a user sends the order again.
+    AtomicReference<HttpResponse<String>> answer = new AtomicReference<>();
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .until(
+            () -> {
+              answer.set(post(order.toString(), token()));
+              return answer.get().statusCode() != 412;
+            });
+    HttpResponse<String> response = answer.get();
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     JsonNode cards = HookRequests.JSON.readTree(response.body()).get("cards");
@@ -229,14 +246,14 @@ class PackagedServiceIntegrationTest {
   }
 
   private static HttpResponse<String> post(String body, String token) throws Exception {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/cds-services/" + SIGN))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/cds-services/" + SIGN))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static int get(String url) {
