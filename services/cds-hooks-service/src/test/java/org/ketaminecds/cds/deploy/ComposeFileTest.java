@@ -44,7 +44,7 @@ class ComposeFileTest {
 
   /** The stack's servers; each must report its health. */
   private static final Set<String> LONG_RUNNING =
-      Set.of("kafka", "fhir", "cds-hooks-service", "demo-ehr");
+      Set.of("kafka", "fhir", "cds-hooks-service", "demo-ehr", "postgres", "compliance-consumer");
 
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)");
 

@@ -12,7 +12,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -38,7 +40,9 @@ class ComposeStackIntegrationTest {
 
   static final String CDS = "cds-hooks-service";
   static final String SIGN = "/cds-services/ketamine-order-sign";
+  static final String CONSUMER = "compliance-consumer";
   static final Duration START = Duration.ofMinutes(15);
+  static final String REPORTS_PASSWORD = UUID.randomUUID().toString();
 
   static ComposeContainer stack;
   static HttpClient http = HttpClient.newHttpClient();
@@ -53,12 +57,16 @@ class ComposeStackIntegrationTest {
     env.put("FHIR_HOST_PORT", Integer.toString(freePort()));
     env.put("CDS_AUDIT_PSEUDONYM_KEY", UUID.randomUUID() + "-" + UUID.randomUUID());
     env.put("CDS_ALERTS_STATE_KEY", UUID.randomUUID() + "-" + UUID.randomUUID());
+    env.put("COMPLIANCE_HOST_PORT", Integer.toString(freePort()));
+    env.put("POSTGRES_PASSWORD", UUID.randomUUID().toString());
+    env.put("COMPLIANCE_REPORTS_PASSWORD", REPORTS_PASSWORD);
     stack =
         new ComposeContainer(DeployFiles.composeFile().toFile())
             .withLocalCompose(true)
             .withBuild(true)
             .withEnv(env)
             .withExposedService(CDS, 8080, Wait.forHealthcheck().withStartupTimeout(START))
+            .withExposedService(CONSUMER, 8081, Wait.forHealthcheck().withStartupTimeout(START))
             .waitingFor("demo-ehr", Wait.forHealthcheck().withStartupTimeout(START))
             .withStartupTimeout(START);
     stack.start();
@@ -75,7 +83,6 @@ class ComposeStackIntegrationTest {
   void ketamineOrderForTheSeededMaoiPatient_getsACriticalCard_andIsAudited() throws Exception {
     String body =
         DeployFiles.read(DeployFiles.docker().resolve("examples/order-sign-seed-maoi.json"));
-    String hookInstance = HookRequests.JSON.readTree(body).get("hookInstance").asText();
     URI sign =
         URI.create(
             "http://"
@@ -115,22 +122,30 @@ class ComposeStackIntegrationTest {
               assertThat(card.get("indicator").asText()).isEqualTo("critical");
             });
 
-    ContainerState kafka = stack.getContainerByServiceName("kafka").orElseThrow();
+    // Consumed: the compliance consumer stored the event and reports the card's rule.
+    URI report =
+        URI.create(
+            "http://"
+                + stack.getServiceHost(CONSUMER, 8081)
+                + ":"
+                + stack.getServicePort(CONSUMER, 8081)
+                + "/reports/alerts-by-rule?format=json");
+    String basic =
+        Base64.getEncoder()
+            .encodeToString(("compliance:" + REPORTS_PASSWORD).getBytes(StandardCharsets.UTF_8));
     await()
         .atMost(Duration.ofSeconds(90))
         .untilAsserted(
-            () ->
-                assertThat(
-                        kafka
-                            .execInContainer(
-                                "bash",
-                                "-c",
-                                "KAFKA_HEAP_OPTS=-Xmx64m /opt/kafka/bin/kafka-console-consumer.sh"
-                                    + " --bootstrap-server localhost:9092 --topic cds.audit"
-                                    + " --from-beginning --timeout-ms 10000")
-                            .getStdout())
-                    .contains("AuditEvent")
-                    .contains(hookInstance));
+            () -> {
+              HttpResponse<String> alerts =
+                  http.send(
+                      HttpRequest.newBuilder(report)
+                          .header("Authorization", "Basic " + basic)
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString());
+              assertThat(alerts.statusCode()).isEqualTo(200);
+              assertThat(alerts.body()).contains("ketamine-maoi");
+            });
   }
 
   private static int freePort() {
