@@ -18,20 +18,22 @@ COPY fhir-profiles/pom.xml fhir-profiles/
 COPY services/interaction-engine/pom.xml services/interaction-engine/
 COPY services/cds-hooks-service/pom.xml services/cds-hooks-service/
 COPY services/compliance-consumer/pom.xml services/compliance-consumer/
+COPY services/load-bench/pom.xml services/load-bench/
 # Running the real build on the POMs alone downloads exactly what the build below needs, plugins
 # and every scope (dependency:go-offline left test-scope artifacts out). Its empty jars are thrown
 # away.
 RUN sh ./mvnw -B -ntp -q -pl services/cds-hooks-service -am package \
-        -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true \
+        -Dmaven.test.skip=true -Dspotless.check.skip=true -Djacoco.skip=true \
     && rm -rf fhir-profiles/target services/*/target
 
-# Sources of the modules this service is built from. Tests run in CI (./mvnw -B verify), not here;
-# the formatter check and coverage agent have nothing to add to an image build.
+# Sources of the modules this service is built from. Tests run in CI (./mvnw -B verify), not here,
+# so they are not even compiled (and no test jar lands beside the service jar); the formatter
+# check and coverage agent have nothing to add to an image build.
 COPY fhir-profiles/ fhir-profiles/
 COPY services/interaction-engine/ services/interaction-engine/
 COPY services/cds-hooks-service/ services/cds-hooks-service/
 RUN sh ./mvnw -B -ntp -q -pl services/cds-hooks-service -am package \
-        -DskipTests -Dspotless.check.skip=true -Djacoco.skip=true \
+        -Dmaven.test.skip=true -Dspotless.check.skip=true -Djacoco.skip=true \
     && cp services/cds-hooks-service/target/cds-hooks-service-*.jar application.jar \
     && java -Djarmode=tools -jar application.jar extract --layers --launcher --destination extracted
 

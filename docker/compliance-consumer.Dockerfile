@@ -18,6 +18,7 @@ COPY fhir-profiles/pom.xml fhir-profiles/
 COPY services/interaction-engine/pom.xml services/interaction-engine/
 COPY services/cds-hooks-service/pom.xml services/cds-hooks-service/
 COPY services/compliance-consumer/pom.xml services/compliance-consumer/
+COPY services/load-bench/pom.xml services/load-bench/
 # Running the real build on the POMs alone downloads exactly what the build below needs, plugins
 # and every scope (dependency:go-offline left test-scope artifacts out). Its empty jars are thrown
 # away.

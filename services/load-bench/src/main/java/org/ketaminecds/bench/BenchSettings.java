@@ -1,0 +1,84 @@
+package org.ketaminecds.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What one run measures, from system properties {@code bench.*} (the Maven profile passes them on;
+ * README, "Performance").
+ *
+ * @param root the repository checkout (the service jar and the JMH results are found under it)
+ * @param serviceJar the packaged service to run (by default the one this checkout built)
+ * @param output the results file
+ * @param work scratch directory for request files, logs and the broker's data
+ * @param serviceJvm JVM options of the service: by default what the container image gives it under
+ *     the compose stack's 768 MB limit
+ * @param rate offered rate of the fixed-rate phase (requests per second, open model)
+ * @param fixedDuration length of the fixed-rate phase
+ * @param connections wrk connections for the saturation and ceiling phases
+ * @param phase length of each closed-loop phase (saturation, ceiling); it ends earlier if its
+ *     tokens, sized from the warm-up's throughput, run out
+ * @param warmupRequests 25-medication requests sent before anything is measured (a tenth as many
+ *     with 200 medications, as many to the ceiling endpoint)
+ * @param tokenCap most tokens minted for one phase (signing takes about 1 ms of CPU each)
+ * @param quietLoad wait before starting until the 1-minute load average is below this
+ * @param quietWait how long to wait for that at most (0: do not wait)
+ * @param jwtAlgorithm RS384 (what most EHRs use) or ES384
+ * @param profile record the service with Java Flight Recorder (work/service.jfr); the figures of
+ *     such a run are not for comparison
+ */
+record BenchSettings(
+    Path root,
+    Path serviceJar,
+    Path output,
+    Path work,
+    List<String> serviceJvm,
+    int rate,
+    Duration fixedDuration,
+    int connections,
+    Duration phase,
+    int warmupRequests,
+    int tokenCap,
+    double quietLoad,
+    Duration quietWait,
+    String jwtAlgorithm,
+    boolean profile) {
+
+  /**
+   * What the JVM of the container image runs with under the compose stack's 768 MB limit: the
+   * image's {@code JAVA_TOOL_OPTIONS} (heap 65 % of the limit, initially 25 %) and the collector
+   * the JVM then picks by itself, Serial (a machine with less than 1792 MB is not "server class").
+   */
+  static final List<String> CONTAINER_JVM =
+      List.of(
+          "-XX:MaxRAM=768m",
+          "-XX:MaxRAMPercentage=65",
+          "-XX:InitialRAMPercentage=25",
+          "-XX:+UseSerialGC",
+          "-XX:+ExitOnOutOfMemoryError");
+
+  static BenchSettings fromSystemProperties() {
+    Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
+    String jvm = System.getProperty("bench.service-jvm", "").strip();
+    String jar = System.getProperty("bench.service-jar", "").strip();
+    return new BenchSettings(
+        root,
+        jar.isEmpty()
+            ? root.resolve("services/cds-hooks-service/target/cds-hooks-service-0.1.0-SNAPSHOT.jar")
+            : root.resolve(jar),
+        root.resolve(System.getProperty("bench.output", "bench/results/latest.json")),
+        root.resolve(System.getProperty("bench.work", "services/load-bench/target/bench")),
+        jvm.isEmpty() ? CONTAINER_JVM : List.of(jvm.split("\\s+")),
+        Integer.getInteger("bench.rate", 500),
+        Duration.ofSeconds(Long.getLong("bench.fixed-seconds", 60)),
+        Integer.getInteger("bench.connections", 32),
+        Duration.ofSeconds(Long.getLong("bench.phase-seconds", 20)),
+        Integer.getInteger("bench.warmup-requests", 20_000),
+        Integer.getInteger("bench.token-cap", 120_000),
+        Double.parseDouble(System.getProperty("bench.quiet-load", "1.5")),
+        Duration.ofSeconds(Long.getLong("bench.quiet-wait-seconds", 0)),
+        System.getProperty("bench.jwt-algorithm", "RS384"),
+        Boolean.getBoolean("bench.profile"));
+  }
+}
