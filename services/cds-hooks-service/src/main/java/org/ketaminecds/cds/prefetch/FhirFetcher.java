@@ -19,7 +19,8 @@ import org.springframework.stereotype.Component;
  * Reads from the EHR's FHIR server with HAPI's client, using the bearer token from {@code
  * fhirAuthorization}. Connect and read timeouts are set on the shared {@link FhirContext}; the
  * caller bounds the total time. A search is read whole or not at all: more pages or entries than
- * the limits allow, or a next page on another server, make it an {@link IncompleteFetchException}.
+ * the limits allow, a next page on another server, or a resource of another type than searched for,
+ * make it an {@link IncompleteFetchException}.
  */
 @Component
 class FhirFetcher {
@@ -53,13 +54,16 @@ class FhirFetcher {
           context.getResourceDefinition(type).getImplementingClass();
       return List.of((Resource) client.fetchResourceFromUrl(resourceClass, url));
     }
+    String searched = query.substring(0, query.indexOf('?'));
     Bundle bundle = client.search().byUrl(url).returnBundle(Bundle.class).execute();
     List<Resource> resources = new ArrayList<>();
     int pages = 1;
     while (true) {
-      bundle.getEntry().stream()
-          .filter(Bundle.BundleEntryComponent::hasResource)
-          .forEach(e -> resources.add(e.getResource()));
+      for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+        if (entry.hasResource()) {
+          resources.add(asked(searched, entry));
+        }
+      }
       if (resources.size() > maxEntries) {
         throw new IncompleteFetchException("more than " + maxEntries + " entries");
       }
@@ -77,6 +81,23 @@ class FhirFetcher {
       bundle = client.loadPage().next(bundle).execute();
       pages++;
     }
+  }
+
+  /**
+   * A search result's resource, if it is of the type searched for or marked as included or as an
+   * outcome. Anything else means the server answered another question: read as the answer to this
+   * one, a medication search yielding no medications would pass for an empty list.
+   */
+  private static Resource asked(String searched, Bundle.BundleEntryComponent entry) {
+    Resource resource = entry.getResource();
+    Bundle.SearchEntryMode mode = entry.getSearch().getMode();
+    if (resource.fhirType().equals(searched)
+        || mode == Bundle.SearchEntryMode.INCLUDE
+        || mode == Bundle.SearchEntryMode.OUTCOME) {
+      return resource;
+    }
+    throw new IncompleteFetchException(
+        "a search for " + searched + " returned a " + resource.fhirType());
   }
 
   /**

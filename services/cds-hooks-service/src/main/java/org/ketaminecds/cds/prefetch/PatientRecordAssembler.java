@@ -155,7 +155,7 @@ public class PatientRecordAssembler {
       } catch (ExecutionException e) {
         unavailable.add(entry.getKey());
         // The cause's type only: its message may contain a URL with a patient id. Our own
-        // IncompleteFetchException says only which limit was hit.
+        // IncompleteFetchException says only which limit was hit or which types came back.
         log.warn(
             "FHIR fetch for prefetch key {} failed: {}",
             entry.getKey(),

@@ -3,12 +3,12 @@ package org.ketaminecds.cds.audit;
 import org.hl7.fhir.r4.model.AuditEvent;
 
 /** Names an event by the call or feedback it records, to compare arrival order with call order. */
-final class AuditStreamOrder {
+public final class AuditStreamOrder {
 
   private AuditStreamOrder() {}
 
   /** The hookInstance of an invocation, {@code feedback:<card>} for feedback. */
-  static String label(AuditTopic.Received record) {
+  public static String label(AuditTopic.Received record) {
     AuditEvent event = record.event();
     for (AuditEvent.AuditEventEntityComponent entity : event.getEntity()) {
       String type = entity.getType().getCode();

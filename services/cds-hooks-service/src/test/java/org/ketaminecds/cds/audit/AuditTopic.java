@@ -19,22 +19,22 @@ import org.awaitility.Awaitility;
 import org.hl7.fhir.r4.model.AuditEvent;
 
 /** Reads the audit topic from the beginning, as the compliance consumer would. */
-final class AuditTopic implements AutoCloseable {
+public final class AuditTopic implements AutoCloseable {
 
   private static final FhirContext FHIR = FhirContext.forR4Cached();
 
   /** One record as it arrived. */
-  record Received(String key, Map<String, String> headers, String json, int partition) {
+  public record Received(String key, Map<String, String> headers, String json, int partition) {
 
-    String ceId() {
+    public String ceId() {
       return headers.get("ce_id");
     }
 
-    AuditEvent event() {
+    public AuditEvent event() {
       return FHIR.newJsonParser().parseResource(AuditEvent.class, json);
     }
 
-    boolean mentions(String text) {
+    public boolean mentions(String text) {
       return json.contains(text);
     }
   }
@@ -43,7 +43,7 @@ final class AuditTopic implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final List<Received> received = new ArrayList<>();
 
-  AuditTopic(String bootstrapServers, String topic) {
+  public AuditTopic(String bootstrapServers, String topic) {
     this.topic = topic;
     this.consumer =
         new KafkaConsumer<>(
@@ -57,7 +57,7 @@ final class AuditTopic implements AutoCloseable {
   }
 
   /** Everything received so far, after one more poll. */
-  synchronized List<Received> poll() {
+  public synchronized List<Received> poll() {
     if (consumer.assignment().isEmpty()) {
       var partitions = consumer.listTopics(Duration.ofSeconds(5)).get(topic);
       if (partitions == null) {
@@ -81,7 +81,7 @@ final class AuditTopic implements AutoCloseable {
   }
 
   /** Waits until at least {@code count} received records match, and returns all that match. */
-  List<Received> await(Predicate<Received> matching, int count) {
+  public List<Received> await(Predicate<Received> matching, int count) {
     Awaitility.await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(100))
@@ -93,7 +93,7 @@ final class AuditTopic implements AutoCloseable {
    * The one event that mentions this text (a hookInstance, a card uuid). A record may arrive twice
    * with one {@code ce_id} (the contract lets consumers drop the copy); two ids are two events.
    */
-  Received awaitOne(String text) {
+  public Received awaitOne(String text) {
     List<Received> found = await(r -> r.mentions(text), 1);
     long events = found.stream().map(Received::ceId).distinct().count();
     if (events != 1) {
