@@ -88,7 +88,7 @@ class FhirFetcher {
    * outcome. Anything else means the server answered another question: read as the answer to this
    * one, a medication search yielding no medications would pass for an empty list.
    */
-  private static Resource asked(String searched, Bundle.BundleEntryComponent entry) {
+  static Resource asked(String searched, Bundle.BundleEntryComponent entry) {
     Resource resource = entry.getResource();
     Bundle.SearchEntryMode mode = entry.getSearch().getMode();
     if (resource.fhirType().equals(searched)

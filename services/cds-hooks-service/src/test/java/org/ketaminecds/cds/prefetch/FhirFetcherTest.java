@@ -1,7 +1,16 @@
 package org.ketaminecds.cds.prefetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.Medication;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -23,5 +32,40 @@ class FhirFetcherTest {
   })
   void nextPagesAreFollowedOnlyOnTheSameServer(String base, String next, boolean followed) {
     assertThat(FhirFetcher.onServer(base, next)).isEqualTo(followed);
+  }
+
+  @Test
+  void searchResultsOfTheTypeSearchedFor_orIncluded_orAnOutcome_areTaken() {
+    assertThat(FhirFetcher.asked("MedicationRequest", entry(new MedicationRequest(), null)))
+        .isInstanceOf(MedicationRequest.class);
+    assertThat(
+            FhirFetcher.asked(
+                "MedicationRequest", entry(new Medication(), SearchEntryMode.INCLUDE)))
+        .isInstanceOf(Medication.class);
+    assertThat(
+            FhirFetcher.asked(
+                "MedicationRequest", entry(new OperationOutcome(), SearchEntryMode.OUTCOME)))
+        .isInstanceOf(OperationOutcome.class);
+  }
+
+  @Test
+  void aSearchAnsweredWithAnotherType_isIncomplete_notAnEmptyList() {
+    assertThatThrownBy(
+            () ->
+                FhirFetcher.asked(
+                    "MedicationRequest", entry(new Condition(), SearchEntryMode.MATCH)))
+        .isInstanceOf(IncompleteFetchException.class)
+        .hasMessage("a search for MedicationRequest returned a Condition");
+    assertThatThrownBy(
+            () -> FhirFetcher.asked("MedicationStatement", entry(new Medication(), null)))
+        .isInstanceOf(IncompleteFetchException.class);
+  }
+
+  private static Bundle.BundleEntryComponent entry(Resource resource, SearchEntryMode mode) {
+    Bundle.BundleEntryComponent entry = new Bundle.BundleEntryComponent().setResource(resource);
+    if (mode != null) {
+      entry.getSearch().setMode(mode);
+    }
+    return entry;
   }
 }
