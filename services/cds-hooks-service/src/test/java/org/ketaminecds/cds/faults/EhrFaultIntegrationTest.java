@@ -32,15 +32,17 @@ import org.ketaminecds.cds.testing.HookRequests;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The EHR's FHIR server misbehaves while the service completes a ketamine order's prefetch from it:
  * late, down, dropping the connection, hanging after the headers, 500 or 503, an HTML login page,
- * plain text, JSON that is not FHIR, a FHIR resource of the wrong type, an OperationOutcome instead
- * of the result, a body cut in half. Each fault is tried on the medication lists and, separately,
- * on the rest of the record (demographics, conditions, blood pressure).
+ * plain text, JSON that is not FHIR, a FHIR resource of the wrong type or a search result of
+ * another type, an OperationOutcome instead of the result, a body cut in half. Each fault is tried
+ * on the medication lists and, separately, on the rest of the record (demographics, conditions,
+ * blood pressure).
  *
  * <p>What the clinician sees, for every fault: an answer within twice the configured total fetch
  * time ({@value #TOTAL_MS} ms here); a 412 {@code prefetch_unavailable} when the medications could
@@ -59,6 +61,7 @@ import org.springframework.test.context.DynamicPropertySource;
       "logging.level.ca.uhn.fhir.rest.server=OFF"
     })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DirtiesContext
 class EhrFaultIntegrationTest {
 
   static final long TOTAL_MS = 500;
@@ -127,6 +130,7 @@ class EhrFaultIntegrationTest {
 
   @AfterAll
   void stop() {
+    System.out.println("EHR FHIR server faults survived (answer times): " + latencies);
     topic.close();
     EHR.close();
   }
@@ -168,11 +172,6 @@ class EhrFaultIntegrationTest {
     Timed healthy = assertHealthy(order());
     assertOneAuditEvent(refused, healthy);
     latencies.add("DOWN: " + refused.took().toMillis() + " ms");
-  }
-
-  @AfterAll
-  void report() {
-    System.out.println("EHR FHIR server faults survived (answer times): " + latencies);
   }
 
   /** An order-sign call for ketamine that leaves every prefetch key to be read from the EHR. */

@@ -41,10 +41,10 @@ class KafkaOutageUnderLoadIntegrationTest {
   static final Duration INTERVAL = Duration.ofMillis(100);
 
   /** Calls before the restart, between the restart and the outage, and after the outage. */
-  static final int WARM = 50;
+  static final int WARM = 30;
 
-  static final int AROUND_RESTART = 100;
-  static final int AFTER = 100;
+  static final int AROUND_RESTART = 80;
+  static final int AFTER = 50;
   static final Duration OUTAGE = Duration.ofSeconds(60);
   static final int PATIENTS = 40;
   static final Duration ANSWER_BOUND = Duration.ofSeconds(5);
