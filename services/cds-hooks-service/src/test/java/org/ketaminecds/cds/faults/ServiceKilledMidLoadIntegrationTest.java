@@ -45,17 +45,18 @@ class ServiceKilledMidLoadIntegrationTest {
       long viaKafka;
       long viaOutbox;
       long waitingAtKill;
+      // Ready is awaited inside the block, so that a service that never gets ready is killed too.
       try (ServiceProcess service =
               ServiceProcess.start(
-                      outbox,
-                      broker.bootstrapServers(),
-                      work.resolve("service-1.log"),
-                      "--cds.audit.ack-timeout=30ms",
-                      "--cds.audit.outbox.retry-interval=200ms")
-                  .awaitReady();
+                  outbox,
+                  broker.bootstrapServers(),
+                  work.resolve("service-1.log"),
+                  "--cds.audit.ack-timeout=30ms",
+                  "--cds.audit.outbox.retry-interval=200ms");
           LoadDriver load =
               new LoadDriver(
                   service.port(), CLIENTS, INTERVAL, KafkaOutageUnderLoadIntegrationTest::order)) {
+        service.awaitReady();
         load.start();
         load.awaitIssued(BEFORE_KILL);
         viaKafka = service.metric("cds_audit_events_total", "via=\"kafka\"");
@@ -75,12 +76,12 @@ class ServiceKilledMidLoadIntegrationTest {
 
       try (ServiceProcess restarted =
               ServiceProcess.start(
-                      outbox,
-                      broker.bootstrapServers(),
-                      work.resolve("service-2.log"),
-                      "--cds.audit.outbox.retry-interval=200ms")
-                  .awaitReady();
+                  outbox,
+                  broker.bootstrapServers(),
+                  work.resolve("service-2.log"),
+                  "--cds.audit.outbox.retry-interval=200ms");
           DeliveredEvents topic = new DeliveredEvents(broker.bootstrapServers())) {
+        restarted.awaitReady();
         topic.awaitAll(answered, Duration.ofMinutes(2));
         Map<String, Integer> perCall = topic.eventsPerCall();
         assertThat(answered.stream().filter(call -> perCall.getOrDefault(call, 0) != 1))
