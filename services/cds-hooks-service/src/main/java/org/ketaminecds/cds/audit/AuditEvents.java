@@ -81,7 +81,7 @@ final class AuditEvents {
         .hookInstance()
         .ifPresent(h -> call.setWhat(new Reference().setIdentifier(new Identifier().setValue(h))));
     detail(call, "service", record.serviceId());
-    detail(call, "hook", record.hook());
+    record.hook().ifPresent(h -> detail(call, "hook", h));
     detail(call, "rulePackVersion", record.rulePackVersion());
     detail(call, "processingTimeMs", Long.toString(record.processingTime().toMillis()));
     record.encounterId().ifPresent(e -> detail(call, "encounter", e));

@@ -8,6 +8,9 @@ import java.util.Optional;
 /**
  * One service invocation, answered or refused.
  *
+ * @param serviceId the service called; for a call to a service id this service does not offer, that
+ *     id as requested (letters, digits, '.', '_' and '-' only, at most 64)
+ * @param hook the service's hook; absent when the service id is not one this service offers
  * @param draftOrders relative references of the orders in the request
  * @param cards the cards returned (empty when refused)
  * @param httpStatus the status answered
@@ -16,7 +19,7 @@ import java.util.Optional;
 public record InvocationAudit(
     Instant recorded,
     String serviceId,
-    String hook,
+    Optional<String> hook,
     Optional<String> hookInstance,
     Optional<String> userId,
     Optional<String> patientId,

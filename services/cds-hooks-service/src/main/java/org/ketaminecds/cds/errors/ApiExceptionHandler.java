@@ -2,6 +2,8 @@ package org.ketaminecds.cds.errors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import jakarta.servlet.http.HttpServletRequest;
+import org.ketaminecds.cds.audit.RefusedCalls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -18,69 +20,96 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
-/** Maps every failure to an HTTP status and a JSON {@link ErrorBody}; never a stack trace. */
+/**
+ * Maps every failure to an HTTP status and a JSON {@link ErrorBody}; never a stack trace. Every
+ * refused call to a CDS service is in the audit trail once: {@code HookService} records the hook
+ * calls it refuses ({@link CdsException#audited()}), {@link RefusedCalls} all others.
+ */
 @RestControllerAdvice
 public class ApiExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
+  private final RefusedCalls refusedCalls;
+
+  ApiExceptionHandler(RefusedCalls refusedCalls) {
+    this.refusedCalls = refusedCalls;
+  }
+
   @ExceptionHandler(CdsException.class)
-  ResponseEntity<ErrorBody> refused(CdsException e) {
+  ResponseEntity<ErrorBody> refused(CdsException e, HttpServletRequest request) {
+    if (!e.audited()) {
+      refusedCalls.record(request, e.code());
+    }
     return respond(e.code(), e.getMessage());
   }
 
   @ExceptionHandler(HttpMessageNotReadableException.class)
-  ResponseEntity<ErrorBody> unreadable(HttpMessageNotReadableException e) {
+  ResponseEntity<ErrorBody> unreadable(
+      HttpMessageNotReadableException e, HttpServletRequest request) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof CdsException refused) {
-        return refused(refused);
+        return refused(refused, request);
       }
       if (t instanceof StreamConstraintsException limit) {
-        return respond(
-            ErrorCode.MALFORMED_JSON, "JSON exceeds a structural limit: " + brief(limit));
+        return refuse(
+            request, ErrorCode.MALFORMED_JSON, "JSON exceeds a structural limit: " + brief(limit));
       }
     }
     if (e.getCause() instanceof JsonProcessingException json) {
-      return respond(ErrorCode.MALFORMED_JSON, "request body is not valid JSON: " + brief(json));
+      return refuse(
+          request, ErrorCode.MALFORMED_JSON, "request body is not valid JSON: " + brief(json));
     }
-    return respond(ErrorCode.MALFORMED_JSON, "request body is missing or not valid JSON");
+    return refuse(request, ErrorCode.MALFORMED_JSON, "request body is missing or not valid JSON");
   }
 
   @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
-  ResponseEntity<ErrorBody> mediaType(HttpMediaTypeNotSupportedException e) {
-    return respond(
-        ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send the request as Content-Type: application/json");
+  ResponseEntity<ErrorBody> mediaType(
+      HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
+    return refuse(
+        request,
+        ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+        "send the request as Content-Type: application/json");
   }
 
   @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
-  ResponseEntity<ErrorBody> notAcceptable(HttpMediaTypeNotAcceptableException e) {
-    return respond(ErrorCode.NOT_ACCEPTABLE, "this service answers only application/json");
+  ResponseEntity<ErrorBody> notAcceptable(
+      HttpMediaTypeNotAcceptableException e, HttpServletRequest request) {
+    return refuse(request, ErrorCode.NOT_ACCEPTABLE, "this service answers only application/json");
   }
 
   @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
-  ResponseEntity<ErrorBody> method(HttpRequestMethodNotSupportedException e) {
-    return respond(
-        ErrorCode.METHOD_NOT_ALLOWED, "method " + e.getMethod() + " is not allowed here");
+  ResponseEntity<ErrorBody> method(
+      HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
+    return refuse(
+        request, ErrorCode.METHOD_NOT_ALLOWED, "method " + e.getMethod() + " is not allowed here");
   }
 
   @ExceptionHandler({NoHandlerFoundException.class, NoResourceFoundException.class})
-  ResponseEntity<ErrorBody> notFound(Exception e) {
-    return respond(ErrorCode.NOT_FOUND, "no such endpoint");
+  ResponseEntity<ErrorBody> notFound(Exception e, HttpServletRequest request) {
+    return refuse(request, ErrorCode.NOT_FOUND, "no such endpoint");
   }
 
   @ExceptionHandler({
     MissingRequestHeaderException.class,
     MethodArgumentTypeMismatchException.class
   })
-  ResponseEntity<ErrorBody> badParameter(Exception e) {
-    return respond(ErrorCode.INVALID_FIELD, "a request parameter or header is missing or invalid");
+  ResponseEntity<ErrorBody> badParameter(Exception e, HttpServletRequest request) {
+    return refuse(
+        request, ErrorCode.INVALID_FIELD, "a request parameter or header is missing or invalid");
   }
 
   @ExceptionHandler(Exception.class)
-  ResponseEntity<ErrorBody> unexpected(Exception e) {
+  ResponseEntity<ErrorBody> unexpected(Exception e, HttpServletRequest request) {
     // Our fault, not the client's. Log the type and where it came from, never the request.
     log.error("unexpected failure: {}", e.getClass().getName(), e);
-    return respond(ErrorCode.INTERNAL_ERROR, "the service failed to process the request");
+    return refuse(request, ErrorCode.INTERNAL_ERROR, "the service failed to process the request");
+  }
+
+  private ResponseEntity<ErrorBody> refuse(
+      HttpServletRequest request, ErrorCode code, String message) {
+    refusedCalls.record(request, code);
+    return respond(code, message);
   }
 
   static ResponseEntity<ErrorBody> respond(ErrorCode code, String message) {

@@ -9,8 +9,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.ketaminecds.cds.audit.RefusedCalls;
 import org.ketaminecds.cds.config.CdsProperties;
-import org.springframework.core.Ordered;
+import org.springframework.boot.autoconfigure.security.SecurityProperties;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -18,18 +19,22 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Refuses bodies over the configured size with 413: at once when Content-Length says so, and while
- * reading when a chunked body grows past it.
+ * reading when a chunked body grows past it. It runs after authentication, so that a call without a
+ * valid token is refused as such whatever its size, and an oversize call is audited with its
+ * verified caller.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+@Order(SecurityProperties.DEFAULT_FILTER_ORDER + 10)
 class BodySizeLimitFilter extends OncePerRequestFilter {
 
   private final long limit;
   private final ObjectMapper json;
+  private final RefusedCalls refusedCalls;
 
-  BodySizeLimitFilter(CdsProperties properties, ObjectMapper json) {
+  BodySizeLimitFilter(CdsProperties properties, ObjectMapper json, RefusedCalls refusedCalls) {
     this.limit = properties.maxBodySize().toBytes();
     this.json = json;
+    this.refusedCalls = refusedCalls;
   }
 
   @Override
@@ -38,6 +43,7 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
       throws ServletException, IOException {
     long declared = request.getContentLengthLong();
     if (declared > limit) {
+      refusedCalls.record(request, ErrorCode.PAYLOAD_TOO_LARGE);
       response.setStatus(ErrorCode.PAYLOAD_TOO_LARGE.status().value());
       response.setContentType(MediaType.APPLICATION_JSON_VALUE);
       json.writeValue(

@@ -7,6 +7,7 @@ package org.ketaminecds.cds.errors;
 public class CdsException extends RuntimeException {
 
   private final ErrorCode code;
+  private boolean audited;
 
   public CdsException(ErrorCode code, String message) {
     super(message, null, false, false);
@@ -15,6 +16,19 @@ public class CdsException extends RuntimeException {
 
   public ErrorCode code() {
     return code;
+  }
+
+  /**
+   * Says that this refusal is already in the audit trail, with more than the request line tells
+   * (what could be read of the body), so that it is not recorded a second time.
+   */
+  public CdsException markAudited() {
+    audited = true;
+    return this;
+  }
+
+  public boolean audited() {
+    return audited;
   }
 
   public static CdsException missing(String field) {

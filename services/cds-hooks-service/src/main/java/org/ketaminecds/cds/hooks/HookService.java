@@ -23,7 +23,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * Serves one hook call or one feedback post from start to end: read and validate, check, audit,
- * answer. Refusals after the service is known are audited too.
+ * answer. A hook call refused once its service is known is audited here, with what could be read of
+ * its body; every other refusal is audited by {@link org.ketaminecds.cds.audit.RefusedCalls}.
  */
 @Service
 public class HookService {
@@ -86,6 +87,7 @@ public class HookService {
                 refused.code().status().value(),
                 Optional.of(refused.code().code()),
                 caller));
+        refused.markAudited();
       }
       throw refused;
     }
@@ -132,7 +134,7 @@ public class HookService {
     return new InvocationAudit(
         clock.instant(),
         service.id(),
-        service.hook(),
+        Optional.of(service.hook()),
         valid.map(HookRequest::hookInstance).or(() -> text(body, "hookInstance")),
         valid.map(r -> r.context().userId()).or(() -> text(body.path("context"), "userId")),
         valid.map(r -> r.context().patientId()).or(() -> text(body.path("context"), "patientId")),

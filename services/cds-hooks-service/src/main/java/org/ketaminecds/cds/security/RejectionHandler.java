@@ -135,7 +135,7 @@ final class RejectionHandler implements AuthenticationEntryPoint, AccessDeniedHa
                     new InvocationAudit(
                         clock.instant(),
                         service.id(),
-                        service.hook(),
+                        Optional.of(service.hook()),
                         Optional.empty(),
                         Optional.empty(),
                         Optional.empty(),

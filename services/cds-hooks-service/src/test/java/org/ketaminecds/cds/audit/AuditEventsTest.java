@@ -56,7 +56,7 @@ class AuditEventsTest {
         new InvocationAudit(
             NOW,
             "ketamine-order-sign",
-            "order-sign",
+            Optional.of("order-sign"),
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
@@ -74,6 +74,37 @@ class AuditEventsTest {
     assertThat(errors(event)).isEmpty();
     assertThat(event.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._4);
     assertThat(event.getOutcomeDesc()).isEqualTo("missing_field");
+  }
+
+  @Test
+  void refusedCallToAnUnknownService_validatesWithTheIdAsRequestedAndNoHook() {
+    var refused =
+        new InvocationAudit(
+            NOW,
+            "ketamine-order-signe",
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            List.of(),
+            List.of(),
+            "2025.1",
+            Duration.ZERO,
+            404,
+            Optional.of("unknown_service"),
+            Optional.of(new CallerIdentity("https://ehr.example.org", "ehr-7", Optional.empty())));
+
+    AuditEvent event = events.invocation("e3", refused, Optional.empty());
+
+    assertThat(errors(event)).isEmpty();
+    assertThat(event.getOutcomeDesc()).isEqualTo("unknown_service");
+    var call =
+        event.getEntity().stream().filter(e -> "hookInstance".equals(e.getName())).findFirst();
+    assertThat(call.orElseThrow().getDetail())
+        .extracting(d -> d.getType())
+        .contains("service")
+        .doesNotContain("hook");
   }
 
   @Test
@@ -250,7 +281,7 @@ class AuditEventsTest {
     return new InvocationAudit(
         NOW,
         "ketamine-order-sign",
-        "order-sign",
+        Optional.of("order-sign"),
         Optional.of("d1577c69-dfbe-44ad-ba6d-3e05e953b2ea"),
         Optional.of("Practitioner/example"),
         Optional.of("example-patient"),
