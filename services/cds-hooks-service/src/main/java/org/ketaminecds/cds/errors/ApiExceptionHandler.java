@@ -118,7 +118,11 @@ public class ApiExceptionHandler {
     return new ResponseEntity<>(ErrorBody.of(code, message), headers, code.status());
   }
 
-  /** Jackson's message without the source excerpt it appends (which could quote patient data). */
+  /**
+   * Jackson's message without what could quote patient data (the source excerpt it appends, the
+   * text of a token it could not read) and without the Java names it cites (a class bound to, a
+   * setting).
+   */
   private static String brief(JsonProcessingException e) {
     String message = e.getOriginalMessage();
     if (message == null) {
@@ -126,6 +130,16 @@ public class ApiExceptionHandler {
     }
     int cut = message.indexOf('\n');
     String line = cut < 0 ? message : message.substring(0, cut);
+    if (line.startsWith("Trailing token")) {
+      line = "more follows the JSON value";
+    }
+    line =
+        line.replaceFirst("^Unrecognized token '[^']*'", "Unrecognized token")
+            .replaceAll(",? from `[^`]*`", "")
+            .replaceAll(" \\(start marker at \\[Source: [^\\]]*\\]\\)", "");
+    if (line.contains("`")) {
+      line = "unreadable";
+    }
     var location = e.getLocation();
     String where =
         location == null

@@ -8,19 +8,27 @@ import ca.uhn.fhir.parser.json.BaseJsonLikeValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.regex.Pattern;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DomainResource;
+import org.hl7.fhir.r4.model.Resource;
 import org.ketaminecds.cds.errors.CdsException;
 import org.ketaminecds.cds.errors.ErrorCode;
 import org.springframework.stereotype.Component;
 
 /**
  * Parses FHIR R4 JSON from requests with HAPI. An element R4 does not define, a value of the wrong
- * JSON type or an invalid primitive is refused with 400 naming the request field: a medication
+ * JSON type, an invalid primitive or a resource id with characters an id may not have is refused
+ * with 400 naming the request field (never the value, which may be patient data): a medication
  * whose code sits in an element we silently dropped (an R5 {@code medication.concept}, say) would
  * otherwise pass the check unseen.
  */
 @Component
 public class FhirJson {
+
+  /** FHIR's id characters; not its 64-character limit, which some EHRs' ids exceed. */
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9.-]+");
 
   private final FhirContext context;
   private final ObjectMapper json;
@@ -69,11 +77,40 @@ public class FhirJson {
     } catch (JsonProcessingException e) {
       throw CdsException.invalid(field, "could not be read");
     }
+    IBaseResource resource;
     try {
-      return parser(field).parseResource(text);
+      resource = parser(field).parseResource(text);
     } catch (DataFormatException | IllegalArgumentException | IllegalStateException e) {
       throw new CdsException(
           ErrorCode.INVALID_FHIR, "'" + field + "' is not valid FHIR R4: " + brief(e.getMessage()));
+    }
+    requireValidIds(resource, field);
+    return resource;
+  }
+
+  /**
+   * HAPI does not check ids. One with an invisible or control character would name an order
+   * differently in a card's suggestion and in the audit trail than it reads.
+   */
+  private static void requireValidIds(IBaseResource resource, String field) {
+    if (!(resource instanceof Resource r)) {
+      return;
+    }
+    String id = r.getIdElement().getIdPart();
+    if (id != null && !ID.matcher(id.startsWith("#") ? id.substring(1) : id).matches()) {
+      throw new CdsException(
+          ErrorCode.INVALID_FHIR,
+          "'"
+              + field
+              + "' is not valid FHIR R4: a "
+              + r.fhirType()
+              + " id holds characters other than letters, digits, '-' and '.'");
+    }
+    if (r instanceof DomainResource domain) {
+      domain.getContained().forEach(contained -> requireValidIds(contained, field));
+    }
+    if (r instanceof Bundle bundle) {
+      bundle.getEntry().forEach(entry -> requireValidIds(entry.getResource(), field));
     }
   }
 
@@ -133,7 +170,8 @@ public class FhirJson {
 
     @Override
     public void invalidValue(IParseLocation location, String value, String error) {
-      throw refuse("invalid value" + at(location) + ": " + brief(error));
+      // HAPI's error quotes the value (a birth date, say) and may name a Java exception.
+      throw refuse("invalid value" + at(location));
     }
 
     @Override

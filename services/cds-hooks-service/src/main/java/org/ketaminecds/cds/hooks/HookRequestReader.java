@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.Bundle;
 import org.ketaminecds.cds.discovery.CdsService;
 import org.ketaminecds.cds.discovery.Hook;
@@ -26,6 +27,12 @@ import org.springframework.stereotype.Component;
 class HookRequestReader {
 
   private static final int MAX_ID_LENGTH = 1024;
+
+  /**
+   * FHIR's id characters. Not its 64-character limit: some EHRs' ids are longer, and they are
+   * harmless.
+   */
+  private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9.-]+");
 
   private final FhirJson fhir;
 
@@ -75,18 +82,47 @@ class HookRequestReader {
 
   private OrderContext orderContext(Hook hook, JsonNode context) {
     String userId = text(context, "userId", "context.userId");
-    String patientId = text(context, "patientId", "context.patientId");
-    Optional<String> encounterId = optionalText(context, "encounterId", "context.encounterId");
+    String patientId = fhirId(text(context, "patientId", "context.patientId"), "context.patientId");
+    Optional<String> encounterId =
+        optionalText(context, "encounterId", "context.encounterId")
+            .map(id -> fhirId(id, "context.encounterId"));
     JsonNode draftOrdersNode = context.get("draftOrders");
     if (draftOrdersNode == null || draftOrdersNode.isNull()) {
       throw CdsException.missing("context.draftOrders");
     }
     Bundle draftOrders = fhir.parse(draftOrdersNode, Bundle.class, "context.draftOrders");
+    requireDistinctIds(draftOrders);
     List<String> selections = List.of();
     if (hook == Hook.ORDER_SELECT) {
       selections = selections(context.get("selections"), draftOrders);
     }
     return new OrderContext(userId, patientId, encounterId, selections, draftOrders);
+  }
+
+  /**
+   * Cards name a draft order by type and id (a suggestion to delete it, the audit record); two
+   * orders with one name would make those ambiguous.
+   */
+  private static void requireDistinctIds(Bundle draftOrders) {
+    Set<String> seen = new HashSet<>();
+    List<Bundle.BundleEntryComponent> entries = draftOrders.getEntry();
+    for (int i = 0; i < entries.size(); i++) {
+      var resource = entries.get(i).getResource();
+      if (resource != null
+          && resource.getIdElement().hasIdPart()
+          && !seen.add(resource.fhirType() + "/" + resource.getIdElement().getIdPart())) {
+        throw CdsException.invalid(
+            "context.draftOrders",
+            "entry " + i + " has the type and id of an earlier entry: each order needs its own");
+      }
+    }
+  }
+
+  private static String fhirId(String value, String path) {
+    if (!FHIR_ID.matcher(value).matches()) {
+      throw CdsException.invalid(path, "must be a FHIR id (letters, digits, '-' and '.')");
+    }
+    return value;
   }
 
   private List<String> selections(JsonNode node, Bundle draftOrders) {
@@ -133,7 +169,7 @@ class HookRequestReader {
     if (expiresIn == null || expiresIn.isNull()) {
       throw CdsException.missing("fhirAuthorization.expires_in");
     }
-    if (!expiresIn.isIntegralNumber() || expiresIn.asLong() < 0) {
+    if (!expiresIn.isIntegralNumber() || !expiresIn.canConvertToLong() || expiresIn.asLong() < 0) {
       throw CdsException.invalid(
           "fhirAuthorization.expires_in", "must be a whole number of seconds");
     }
@@ -214,6 +250,23 @@ class HookRequestReader {
     if (text.length() > MAX_ID_LENGTH) {
       throw CdsException.invalid(path, "is longer than " + MAX_ID_LENGTH + " characters");
     }
+    if (text.codePoints().anyMatch(HookRequestReader::invisible)) {
+      throw CdsException.invalid(
+          path, "must not contain control, invisible or unpaired surrogate characters");
+    }
     return Optional.of(text);
+  }
+
+  /**
+   * Characters that make an id read as another in the audit trail and in reports (a right-to-left
+   * override, a zero-width space), or that are no character at all (a lone surrogate).
+   */
+  private static boolean invisible(int c) {
+    int type = Character.getType(c);
+    return type == Character.CONTROL
+        || type == Character.FORMAT
+        || type == Character.SURROGATE
+        || type == Character.LINE_SEPARATOR
+        || type == Character.PARAGRAPH_SEPARATOR;
   }
 }

@@ -88,7 +88,7 @@ public class PatientRecordAssembler {
       } else if (given.isNull()) {
         data.put(key, List.of());
       } else {
-        data.put(key, resources(given, "prefetch." + key));
+        data.put(key, resources(given, templates.get(key), "prefetch." + key));
       }
     }
     Optional<String> refusal = Optional.empty();
@@ -250,8 +250,19 @@ public class PatientRecordAssembler {
     return values;
   }
 
-  private List<Resource> resources(JsonNode node, String field) {
-    IBaseResource resource = fhir.parse(node, field);
+  /**
+   * A prefetched key holds what its template yields: a searchset Bundle for a search, the resource
+   * for a read. A Patient given where the medication search belongs would otherwise count as "no
+   * medications", a silent all-clear.
+   */
+  private List<Resource> resources(JsonNode node, String template, String field) {
+    Class<? extends IBaseResource> expected =
+        template.contains("?")
+            ? Bundle.class
+            : fhir.context()
+                .getResourceDefinition(template.substring(0, template.indexOf('/')))
+                .getImplementingClass();
+    IBaseResource resource = fhir.parse(node, expected, field);
     if (resource instanceof Bundle bundle) {
       List<Resource> result = new ArrayList<>();
       bundle.getEntry().stream()
