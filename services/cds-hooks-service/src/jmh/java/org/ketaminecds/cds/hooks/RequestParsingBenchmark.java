@@ -65,7 +65,7 @@ public class RequestParsingBenchmark {
     medicationBundle = json.readTree(body).at("/prefetch/medicationRequests").toString();
     FhirContext context = FhirContext.forR4();
     hapi = context.newJsonParser();
-    fhir = new FhirJson(context, json);
+    fhir = new FhirJson(context);
     reader = new HookRequestReader(fhir);
     service =
         new CdsServiceCatalog(KnowledgePackLoader.fromClasspath().load().rules())

@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -36,7 +38,8 @@ final class Outbox implements AutoCloseable {
   private final Connection db;
   private final long capacity;
   private final Clock clock;
-  private long depth;
+  private final Queue<Pending> queued = new ConcurrentLinkedQueue<>();
+  private volatile long depth;
 
   Outbox(Path directory, long capacity, Clock clock) {
     this.capacity = capacity;
@@ -92,26 +95,101 @@ final class Outbox implements AutoCloseable {
     }
   }
 
-  /** Stores the message durably (fsync'd) or throws {@link OutboxException}. */
-  synchronized void append(AuditMessage message) {
-    if (depth >= capacity) {
-      throw new OutboxException("the audit outbox is full (" + capacity + " events)", null);
+  /**
+   * Stores the message durably (fsync'd) or throws {@link OutboxException}.
+   *
+   * <p>Group commit: a caller queues its message and takes the lock; whoever holds it writes every
+   * queued message in one transaction, so calls arriving while a commit is being fsync'd share the
+   * next fsync instead of queueing for one each. A caller whose message a previous holder already
+   * committed returns at once.
+   */
+  void append(AuditMessage message) {
+    Pending mine = new Pending(message);
+    queued.add(mine);
+    synchronized (this) {
+      if (!mine.settled) {
+        commitQueued();
+      }
+      if (mine.failure != null) {
+        throw mine.failure;
+      }
     }
+  }
+
+  /** Writes every queued message in one transaction (one fsync); settles each. */
+  private void commitQueued() {
+    List<Pending> batch = new ArrayList<>();
+    for (Pending p; (p = queued.poll()) != null; ) {
+      if (depth + batch.size() < capacity) {
+        batch.add(p);
+      } else {
+        p.settle(new OutboxException("the audit outbox is full (" + capacity + " events)", null));
+      }
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    OutboxException failure = null;
     try (PreparedStatement insert =
         db.prepareStatement(
             "insert into audit_outbox (id, source, type, time_ms, record_key, value, stored_ms)"
                 + " values (?, ?, ?, ?, ?, ?, ?)")) {
-      insert.setString(1, message.id());
-      insert.setString(2, message.source());
-      insert.setString(3, message.type());
-      insert.setLong(4, message.time().toEpochMilli());
-      insert.setString(5, message.key());
-      insert.setBytes(6, message.value());
-      insert.setLong(7, clock.millis());
-      insert.executeUpdate();
-      depth++;
+      db.setAutoCommit(false);
+      long now = clock.millis();
+      for (Pending p : batch) {
+        AuditMessage message = p.message;
+        insert.setString(1, message.id());
+        insert.setString(2, message.source());
+        insert.setString(3, message.type());
+        insert.setLong(4, message.time().toEpochMilli());
+        insert.setString(5, message.key());
+        insert.setBytes(6, message.value());
+        insert.setLong(7, now);
+        insert.addBatch();
+      }
+      insert.executeBatch();
+      db.commit();
+      depth += batch.size();
     } catch (SQLException e) {
-      throw new OutboxException("cannot write to the audit outbox: " + e.getMessage(), e);
+      rollback(e);
+      failure = new OutboxException("cannot write to the audit outbox: " + e.getMessage(), e);
+    } finally {
+      autoCommit();
+    }
+    for (Pending p : batch) {
+      p.settle(failure);
+    }
+  }
+
+  private void rollback(SQLException failure) {
+    try {
+      db.rollback();
+    } catch (SQLException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  private void autoCommit() {
+    try {
+      db.setAutoCommit(true);
+    } catch (SQLException e) {
+      // The next append sets it again (and reports the failure if the database is gone).
+    }
+  }
+
+  /** A message waiting for a commit; its fields are read and written under the outbox lock. */
+  private static final class Pending {
+    final AuditMessage message;
+    boolean settled;
+    OutboxException failure;
+
+    Pending(AuditMessage message) {
+      this.message = message;
+    }
+
+    void settle(OutboxException failure) {
+      this.failure = failure;
+      this.settled = true;
     }
   }
 
@@ -153,7 +231,8 @@ final class Outbox implements AutoCloseable {
     }
   }
 
-  synchronized long depth() {
+  /** Read without the lock: a commit in progress (an fsync) must not hold up the caller. */
+  long depth() {
     return depth;
   }
 

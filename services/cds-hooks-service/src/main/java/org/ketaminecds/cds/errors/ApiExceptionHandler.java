@@ -16,6 +16,7 @@ import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
@@ -97,6 +98,15 @@ public class ApiExceptionHandler {
   ResponseEntity<ErrorBody> badParameter(Exception e, HttpServletRequest request) {
     return refuse(
         request, ErrorCode.INVALID_FIELD, "a request parameter or header is missing or invalid");
+  }
+
+  /**
+   * The client hung up (its own timeout, say) before the answer was written. Nothing is left to
+   * answer and nothing went wrong here: the call was processed and audited before the write.
+   */
+  @ExceptionHandler(AsyncRequestNotUsableException.class)
+  void clientGone(AsyncRequestNotUsableException e) {
+    log.debug("the client closed the connection before the answer was written");
   }
 
   @ExceptionHandler(Exception.class)

@@ -3,11 +3,11 @@ package org.ketaminecds.cds.fhir;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.ErrorHandlerAdapter;
-import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.IJsonLikeParser;
 import ca.uhn.fhir.parser.json.BaseJsonLikeValue;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import ca.uhn.fhir.parser.json.jackson.JacksonStructure;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.regex.Pattern;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -31,11 +31,9 @@ public class FhirJson {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9.-]+");
 
   private final FhirContext context;
-  private final ObjectMapper json;
 
-  public FhirJson(FhirContext context, ObjectMapper json) {
+  public FhirJson(FhirContext context) {
     this.context = context;
-    this.json = json;
   }
 
   public FhirContext context() {
@@ -71,15 +69,12 @@ public class FhirJson {
       throw new CdsException(
           ErrorCode.INVALID_FHIR, "'" + field + "' has no resourceType: not a FHIR resource");
     }
-    String text;
-    try {
-      text = json.writeValueAsString(node);
-    } catch (JsonProcessingException e) {
-      throw CdsException.invalid(field, "could not be read");
-    }
+    // HAPI walks the request's own JSON tree: no second serialisation and parse of each resource.
+    JacksonStructure structure = new JacksonStructure();
+    structure.setNativeObject((ObjectNode) node);
     IBaseResource resource;
     try {
-      resource = parser(field).parseResource(text);
+      resource = parser(field).parseResource(structure);
     } catch (DataFormatException | IllegalArgumentException | IllegalStateException e) {
       throw new CdsException(
           ErrorCode.INVALID_FHIR, "'" + field + "' is not valid FHIR R4: " + brief(e.getMessage()));
@@ -118,8 +113,9 @@ public class FhirJson {
     return context.newJsonParser().encodeResourceToString(resource);
   }
 
-  private IParser parser(String field) {
-    return context.newJsonParser().setParserErrorHandler(new RefusingErrorHandler(field));
+  private IJsonLikeParser parser(String field) {
+    return (IJsonLikeParser)
+        context.newJsonParser().setParserErrorHandler(new RefusingErrorHandler(field));
   }
 
   private static String brief(String message) {

@@ -8,6 +8,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,6 +86,47 @@ class OutboxTest {
       assertThatThrownBy(() -> new Outbox(directory, 100, CLOCK).close())
           .isInstanceOf(Outbox.OutboxException.class)
           .hasMessageContaining("another instance");
+    }
+  }
+
+  @Test
+  void concurrentAppends_allCommitted_sharingCommits() throws Exception {
+    int threads = 16;
+    int perThread = 25;
+    try (Outbox outbox = new Outbox(directory, 10_000, CLOCK)) {
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < perThread; i++) {
+                    outbox.append(message(thread + "-" + i));
+                  }
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (var f : done) {
+        f.get();
+      }
+      pool.shutdown();
+      assertThat(outbox.depth()).isEqualTo(threads * perThread);
+    }
+    try (Outbox reopened = new Outbox(directory, 10_000, CLOCK)) {
+      List<String> ids = reopened.head(10_000).stream().map(e -> e.message().id()).toList();
+      assertThat(ids).hasSize(threads * perThread).doesNotHaveDuplicates();
+      for (int t = 0; t < threads; t++) {
+        String prefix = t + "-";
+        // Each thread's events keep the order in which that thread appended them.
+        List<String> own = ids.stream().filter(id -> id.startsWith(prefix)).toList();
+        assertThat(own)
+            .containsExactlyElementsOf(
+                IntStream.range(0, perThread).mapToObj(i -> prefix + i).toList());
+      }
     }
   }
 

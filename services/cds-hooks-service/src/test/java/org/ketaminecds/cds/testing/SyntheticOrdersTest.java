@@ -38,7 +38,7 @@ class SyntheticOrdersTest {
 
   @Test
   void aCall_carriesTheRequestedNumberOfMedications_asStrictlyValidFhir() throws Exception {
-    FhirJson fhir = new FhirJson(FhirContext.forR4Cached(), JSON);
+    FhirJson fhir = new FhirJson(FhirContext.forR4Cached());
     for (int medications : new int[] {25, 200}) {
       SyntheticOrders.Call call = new SyntheticOrders(7).call(medications, true, true);
       JsonNode body = JSON.readTree(call.body());
