@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *       bench.fixed-seconds} with the 25-medication payload;
  *   <li>saturation, 25 medications (wrk, closed loop, {@code bench.connections} connections);
  *   <li>ceiling: the same stack answering {@code {"cards":[]}} from {@code
- *       /cds-services/bench-ceiling}, authentication included (wrk, same connections);
+ *       /cds-services/bench-ceiling}, which reads the same 25-medication request bodies to the end
+ *       and ignores them, authentication included (wrk, same connections);
  *   <li>saturation, 200 medications (wrk).
  * </ol>
  *
@@ -186,7 +187,7 @@ public final class BenchRun {
 
     private String describe(List<Workload.Body> bodies) {
       if (bodies == workload.ceiling()) {
-        return "POST " + Workload.CEILING_PATH;
+        return "POST " + Workload.CEILING_PATH + " with the 25-medication bodies, read and ignored";
       }
       return (bodies == workload.medications25() ? 25 : 200)
           + " medications, "

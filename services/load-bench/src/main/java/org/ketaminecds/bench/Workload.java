@@ -50,8 +50,11 @@ final class Workload {
     for (SyntheticOrders.Call call : orders.calls(96, 200, KETAMINE_SHARE)) {
       workload.medications200.add(workload.body(index++, call));
     }
-    Files.writeString(bodies.resolve(index + ".json"), "{}");
-    workload.ceiling.add(new Body(index, CEILING_PATH, false));
+    // The ceiling gets the same request bodies: its endpoint reads each to the end and ignores it,
+    // so the ceiling pays for moving the same bytes through the same stack, not for using them.
+    for (Body body : workload.medications25) {
+      workload.ceiling.add(new Body(body.index(), CEILING_PATH, false));
+    }
     return workload;
   }
 
@@ -65,7 +68,7 @@ final class Workload {
   }
 
   int bodyCount() {
-    return medications25.size() + medications200.size() + ceiling.size();
+    return medications25.size() + medications200.size();
   }
 
   List<Body> medications25() {

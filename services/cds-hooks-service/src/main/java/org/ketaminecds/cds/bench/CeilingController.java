@@ -7,14 +7,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.core.env.Environment;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /cds-services/bench-ceiling}: answers {@code {"cards":[]}} without looking at the
- * request. The load benchmark measures it beside the hooks to know what the same Tomcat, filter
- * chain (authentication included: the path is under {@code /cds-services}, so it takes a CDS client
- * JWT like a hook) and JSON writing cost on their own; the hooks' throughput is reported as a share
- * of it.
+ * {@code POST /cds-services/bench-ceiling}: reads the request body and answers {@code {"cards":[]}}
+ * without looking at it. The load benchmark measures it beside the hooks to know what the same
+ * Tomcat, filter chain (authentication included: the path is under {@code /cds-services}, so it
+ * takes a CDS client JWT like a hook) and JSON writing cost on their own; the hooks' throughput is
+ * reported as a share of it.
  *
  * <p>It is a benchmark fixture, not a feature: it exists only with {@code
  * cds.bench.ceiling-endpoint=true}, and then the service refuses to start unless it listens on a
@@ -41,8 +42,9 @@ class CeilingController {
     }
   }
 
+  /** Reads the body to the end, as a hook must, and ignores it. */
   @PostMapping(path = PATH, produces = MediaType.APPLICATION_JSON_VALUE)
-  CdsResponse ceiling() {
+  CdsResponse ceiling(@RequestBody(required = false) byte[] body) {
     return ANSWER;
   }
 

@@ -24,7 +24,7 @@ class CeilingControllerTest {
         .withPropertyValues("cds.bench.ceiling-endpoint=true", "server.address=127.0.0.1")
         .run(
             c ->
-                assertThat(c.getBean(CeilingController.class).ceiling().cards())
+                assertThat(c.getBean(CeilingController.class).ceiling(new byte[0]).cards())
                     .isNotNull()
                     .isEmpty());
   }
