@@ -47,13 +47,13 @@ record BenchSettings(
 
   /**
    * What the JVM of the container image runs with under the compose stack's 768 MB limit: the
-   * image's {@code JAVA_TOOL_OPTIONS} (docker/cds-hooks-service.Dockerfile: heap 45 % of the limit,
+   * image's {@code JAVA_TOOL_OPTIONS} (docker/cds-hooks-service.Dockerfile: heap 40 % of the limit,
    * initially 20 %, G1 with a 10 ms pause goal).
    */
   static final List<String> CONTAINER_JVM =
       List.of(
           "-XX:MaxRAM=768m",
-          "-XX:MaxRAMPercentage=45",
+          "-XX:MaxRAMPercentage=40",
           "-XX:InitialRAMPercentage=20",
           "-XX:+UseG1GC",
           "-XX:MaxGCPauseMillis=10",
