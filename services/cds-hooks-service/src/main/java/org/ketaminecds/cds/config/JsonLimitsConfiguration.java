@@ -3,7 +3,6 @@ package org.ketaminecds.cds.config;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,18 +27,5 @@ class JsonLimitsConfiguration {
                 DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
                 JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .postConfigurer(mapper -> mapper.getFactory().setStreamReadConstraints(constraints));
-  }
-
-  /**
-   * Reads JSON numbers as FHIR reads them: decimals exactly as written ({@code 0.50} stays 0.50, no
-   * binary floating point), since FHIR resources are parsed from the request's own JSON tree.
-   */
-  @Bean
-  Jackson2ObjectMapperBuilderCustomizer exactDecimals() {
-    return builder ->
-        builder
-            .featuresToEnable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .postConfigurer(
-                mapper -> mapper.setNodeFactory(JsonNodeFactory.withExactBigDecimals(true)));
   }
 }
