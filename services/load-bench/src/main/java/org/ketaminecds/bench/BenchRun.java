@@ -226,7 +226,7 @@ public final class BenchRun {
     return phase;
   }
 
-  private static ObjectNode gatlingPhase(
+  static ObjectNode gatlingPhase(
       LoadTools.Measured m, int rate, Duration duration, String requests) {
     JsonNode stats = m.report().path("stats");
     ObjectNode phase = JSON.createObjectNode();
@@ -325,8 +325,8 @@ public final class BenchRun {
   }
 
   /** Proves, before any load, that calls are authenticated, checked and audited. */
-  private static ObjectNode smokeCheck(
-      ServiceProcess service, Workload workload, BenchIssuer issuer) throws Exception {
+  static ObjectNode smokeCheck(ServiceProcess service, Workload workload, BenchIssuer issuer)
+      throws Exception {
     ObjectNode checks = JSON.createObjectNode();
     String base = service.baseUrl();
     Workload.Body ketamine =
@@ -396,7 +396,7 @@ public final class BenchRun {
     return body.length() > 300 ? body.substring(0, 300) + "…" : body;
   }
 
-  private static ObjectNode auditFacts(ServiceProcess service) throws Exception {
+  static ObjectNode auditFacts(ServiceProcess service) throws Exception {
     String metrics = service.metrics();
     ObjectNode audit = JSON.createObjectNode();
     audit.put("eventsViaKafka", metric(metrics, "cds_audit_events_total\\{[^}]*via=\"kafka\""));
@@ -468,7 +468,7 @@ public final class BenchRun {
     return facts;
   }
 
-  private static ObjectNode machine() {
+  static ObjectNode machine() {
     ObjectNode m = JSON.createObjectNode();
     m.put("cores", Machine.cores());
     m.put("memoryGiB", round(Machine.memoryGiB(), 1));
@@ -521,7 +521,7 @@ public final class BenchRun {
     return quiet;
   }
 
-  private static void createAuditTopic(String bootstrap) throws Exception {
+  static void createAuditTopic(String bootstrap) throws Exception {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       admin
@@ -542,7 +542,7 @@ public final class BenchRun {
     }
   }
 
-  private static void resetDirectory(Path work) throws IOException {
+  static void resetDirectory(Path work) throws IOException {
     if (Files.exists(work)) {
       try (Stream<Path> paths = Files.walk(work)) {
         for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
@@ -610,7 +610,7 @@ public final class BenchRun {
     log.info(out.toString());
   }
 
-  private static double round(double value, int digits) {
+  static double round(double value, int digits) {
     double scale = Math.pow(10, digits);
     return Math.round(value * scale) / scale;
   }
