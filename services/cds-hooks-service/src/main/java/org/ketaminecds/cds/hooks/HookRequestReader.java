@@ -17,6 +17,7 @@ import org.ketaminecds.cds.discovery.Hook;
 import org.ketaminecds.cds.errors.CdsException;
 import org.ketaminecds.cds.errors.ErrorCode;
 import org.ketaminecds.cds.fhir.FhirJson;
+import org.ketaminecds.cds.fhir.PatientMatch;
 import org.springframework.stereotype.Component;
 
 /**
@@ -92,6 +93,7 @@ class HookRequestReader {
     }
     Bundle draftOrders = fhir.parse(draftOrdersNode, Bundle.class, "context.draftOrders");
     requireDistinctIds(draftOrders);
+    requireThisPatient(draftOrders, patientId);
     List<String> selections = List.of();
     if (hook == Hook.ORDER_SELECT) {
       selections = selections(context.get("selections"), draftOrders);
@@ -114,6 +116,20 @@ class HookRequestReader {
         throw CdsException.invalid(
             "context.draftOrders",
             "entry " + i + " has the type and id of an earlier entry: each order needs its own");
+      }
+    }
+  }
+
+  /**
+   * An order for another patient, checked as this patient's, would alert or clear the wrong one.
+   */
+  private static void requireThisPatient(Bundle draftOrders, String patientId) {
+    List<Bundle.BundleEntryComponent> entries = draftOrders.getEntry();
+    for (int i = 0; i < entries.size(); i++) {
+      var resource = entries.get(i).getResource();
+      if (resource != null && PatientMatch.ofAnotherPatient(resource, patientId)) {
+        throw CdsException.invalid(
+            "context.draftOrders", "entry " + i + " is for another patient than context.patientId");
       }
     }
   }

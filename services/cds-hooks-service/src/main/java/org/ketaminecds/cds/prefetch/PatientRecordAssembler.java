@@ -25,7 +25,9 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.ketaminecds.cds.config.CdsProperties;
 import org.ketaminecds.cds.discovery.CdsServiceCatalog;
+import org.ketaminecds.cds.errors.CdsException;
 import org.ketaminecds.cds.fhir.FhirJson;
+import org.ketaminecds.cds.fhir.PatientMatch;
 import org.ketaminecds.cds.hooks.HookRequest;
 import org.ketaminecds.cds.security.FhirServerPolicy;
 import org.slf4j.Logger;
@@ -39,7 +41,8 @@ import org.springframework.stereotype.Component;
  * if they can be obtained neither way the call is refused with 412. Other data (patient,
  * conditions, blood pressure) is marked unavailable and the check says it is incomplete. A {@code
  * fhirServer} the {@link FhirServerPolicy} does not allow for the caller is never contacted: what
- * would have been fetched from it counts as unavailable.
+ * would have been fetched from it counts as unavailable. Data of another patient than {@code
+ * context.patientId} is refused when prefetched (400) and unavailable when fetched.
  */
 @Component
 public class PatientRecordAssembler {
@@ -88,7 +91,18 @@ public class PatientRecordAssembler {
       } else if (given.isNull()) {
         data.put(key, List.of());
       } else {
-        data.put(key, resources(given, templates.get(key), "prefetch." + key));
+        String field = "prefetch." + key;
+        List<Resource> resources = resources(given, templates.get(key), field);
+        Optional<Resource> theirs = ofAnotherPatient(request, resources);
+        if (theirs.isPresent()) {
+          // The EHR's own mistake in this very request: refused, naming the key, never the ids.
+          throw CdsException.invalid(
+              field,
+              "holds data of another patient than context.patientId (a "
+                  + theirs.get().fhirType()
+                  + ")");
+        }
+        data.put(key, resources);
       }
     }
     Optional<String> refusal = Optional.empty();
@@ -141,7 +155,8 @@ public class PatientRecordAssembler {
             pending.put(
                 key,
                 CompletableFuture.supplyAsync(
-                    () -> fetcher.fetch(base, token, query.get()), executor));
+                    () -> thisPatients(request, fetcher.fetch(base, token, query.get())),
+                    executor));
           }
         });
     for (var entry : pending.entrySet()) {
@@ -271,6 +286,25 @@ public class PatientRecordAssembler {
       return result;
     }
     return List.of((Resource) resource);
+  }
+
+  /**
+   * A FHIR server that answers a query for this patient with another patient's data is misbehaving,
+   * like one that answers with the wrong resource type: none of that answer is used.
+   */
+  private static List<Resource> thisPatients(HookRequest request, List<Resource> resources) {
+    Optional<Resource> theirs = ofAnotherPatient(request, resources);
+    if (theirs.isPresent()) {
+      throw new IncompleteFetchException(
+          "the answer holds a " + theirs.get().fhirType() + " of another patient");
+    }
+    return resources;
+  }
+
+  private static Optional<Resource> ofAnotherPatient(
+      HookRequest request, List<Resource> resources) {
+    String patientId = request.context().patientId();
+    return resources.stream().filter(r -> PatientMatch.ofAnotherPatient(r, patientId)).findFirst();
   }
 
   private static PatientRecord record(Map<String, List<Resource>> data, Set<String> unavailable) {

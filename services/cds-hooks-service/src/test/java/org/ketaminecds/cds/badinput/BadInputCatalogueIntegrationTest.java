@@ -67,10 +67,12 @@ class BadInputCatalogueIntegrationTest {
 
   /**
    * What must reach neither an error message nor the audit stream from these bodies: the patient's
-   * name and MRN, the EHR's FHIR access token.
+   * name and MRN, the EHR's FHIR access token, the id of the other patient whose data some cases
+   * slip in.
    */
   static final List<String> PRIVATE =
-      List.of("Quackenbush", "Wilhelmina", "MRN-40417713", "ehr-access-token-7Hq2Zp");
+      List.of(
+          "Quackenbush", "Wilhelmina", "MRN-40417713", "ehr-access-token-7Hq2Zp", "pt-77001234");
 
   /** A package-qualified Java class name, as in com.fasterxml.jackson.databind.JsonNode. */
   static final Pattern CLASS_NAME = Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.){2,}[A-Z]\\w*");

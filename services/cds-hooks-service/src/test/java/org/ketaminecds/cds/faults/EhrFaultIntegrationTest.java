@@ -40,9 +40,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * The EHR's FHIR server misbehaves while the service completes a ketamine order's prefetch from it:
  * late, down, dropping the connection, hanging after the headers, 500 or 503, an HTML login page,
  * plain text, JSON that is not FHIR, a FHIR resource of the wrong type or a search result of
- * another type, an OperationOutcome instead of the result, a body cut in half. Each fault is tried
- * on the medication lists and, separately, on the rest of the record (demographics, conditions,
- * blood pressure).
+ * another type, an OperationOutcome instead of the result, a body cut in half, another patient's
+ * data. Each fault is tried on the medication lists and, separately, on the rest of the record
+ * (demographics, conditions, blood pressure).
  *
  * <p>What the clinician sees, for every fault: an answer within twice the configured total fetch
  * time ({@value #TOTAL_MS} ms here); a 412 {@code prefetch_unavailable} when the medications could

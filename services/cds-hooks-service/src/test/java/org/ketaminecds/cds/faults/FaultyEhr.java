@@ -32,9 +32,13 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.MedicationStatement;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.ketaminecds.cds.testing.TestFhirServer;
 
@@ -77,7 +81,13 @@ final class FaultyEhr implements AutoCloseable {
      */
     WRONG_TYPE_IN_BUNDLE,
     /** 200 with an OperationOutcome that reports an error instead of the result. */
-    OPERATION_OUTCOME
+    OPERATION_OUTCOME,
+    /**
+     * 200 with another patient's data, as from a server or proxy that mixes up sessions or ignores
+     * the patient parameter: another Patient for the read, and for a search a result of the type
+     * searched for whose subject is another patient.
+     */
+    ANOTHER_PATIENT
   }
 
   private static final FhirContext FHIR = FhirContext.forR4Cached();
@@ -285,7 +295,55 @@ final class FaultyEhr implements AutoCloseable {
               "application/fhir+json;charset=utf-8",
               outcome("Search could not be completed"),
               "");
+      case ANOTHER_PATIENT -> {
+        Resource theirs = anotherPatients(relative.split("[/?]")[0]);
+        Resource answer = theirs;
+        if (search) {
+          Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(1);
+          bundle.addEntry().setResource(theirs).getSearch().setMode(SearchEntryMode.MATCH);
+          answer = bundle;
+        }
+        respond(
+            out,
+            200,
+            "application/fhir+json;charset=utf-8",
+            FHIR.newJsonParser().encodeResourceToString(answer),
+            "");
+      }
     }
+  }
+
+  /**
+   * Plausible data of another patient: taken as this patient's, a harmless drug would hide the MAOI
+   * (a wrong-patient all-clear), a hypertension or a reading would add a wrong warning.
+   */
+  private static Resource anotherPatients(String type) {
+    Reference someoneElse = new Reference("Patient/someone-else");
+    Resource theirs =
+        switch (type) {
+          case "Patient" -> new Patient().setBirthDateElement(new DateType("2012-01-01"));
+          case "MedicationRequest" ->
+              new MedicationRequest()
+                  .setStatus(MedicationRequest.MedicationRequestStatus.ACTIVE)
+                  .setIntent(MedicationRequest.MedicationRequestIntent.ORDER)
+                  .setSubject(someoneElse)
+                  .setMedication(new CodeableConcept().setText("Amoxicillin 500 mg"));
+          case "MedicationStatement" ->
+              new MedicationStatement()
+                  .setStatus(MedicationStatement.MedicationStatementStatus.ACTIVE)
+                  .setSubject(someoneElse)
+                  .setMedication(new CodeableConcept().setText("Amoxicillin 500 mg"));
+          case "Condition" ->
+              new Condition()
+                  .setSubject(someoneElse)
+                  .setCode(new CodeableConcept().setText("Hypertension"));
+          default ->
+              new Observation()
+                  .setStatus(Observation.ObservationStatus.FINAL)
+                  .setSubject(someoneElse);
+        };
+    theirs.setId("someone-else");
+    return theirs;
   }
 
   private void relay(String relative, Map<String, String> headers, OutputStream out)
