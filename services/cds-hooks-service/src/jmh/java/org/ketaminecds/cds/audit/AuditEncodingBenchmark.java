@@ -43,7 +43,7 @@ public class AuditEncodingBenchmark {
         new InvocationAudit(
             Instant.parse("2026-11-21T10:00:00.123Z"),
             "ketamine-order-sign",
-            "order-sign",
+            Optional.of("order-sign"),
             Optional.of("7b3c4a6e-1f0d-4a8e-9d7c-3f5b2e1a0c9d"),
             Optional.of("Practitioner/example"),
             Optional.of("example-patient"),
