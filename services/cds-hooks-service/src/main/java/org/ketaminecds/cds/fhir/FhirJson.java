@@ -78,6 +78,15 @@ public class FhirJson {
     } catch (DataFormatException | IllegalArgumentException | IllegalStateException e) {
       throw new CdsException(
           ErrorCode.INVALID_FHIR, "'" + field + "' is not valid FHIR R4: " + brief(e.getMessage()));
+    } catch (CdsException refused) {
+      throw refused;
+    } catch (RuntimeException e) {
+      // HAPI's parser fails on some malformed JSON with other exceptions (an element named "":
+      // StringIndexOutOfBoundsException). Still the client's invalid FHIR, not a 500; HAPI's
+      // message would describe its internals, not the request.
+      throw new CdsException(
+          ErrorCode.INVALID_FHIR,
+          "'" + field + "' is not valid FHIR R4: it has an element HAPI FHIR cannot read");
     }
     requireValidIds(resource, field);
     return resource;

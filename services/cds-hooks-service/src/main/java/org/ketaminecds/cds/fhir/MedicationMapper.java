@@ -63,8 +63,10 @@ public final class MedicationMapper {
    */
   public Optional<org.ketaminecds.engine.Medication> fromRequest(
       MedicationRequest request, Origin origin, LocalDate today) {
+    // getStatus() is null also when the element carries only an id or extension (say a
+    // data-absent-reason): read that as no status.
     String status =
-        request.hasStatus()
+        request.getStatus() != null
             ? request.getStatus().toCode()
             : origin == Origin.DRAFT_ORDER ? "draft" : "unknown";
     Optional<LocalDate> endedOn;
@@ -92,7 +94,7 @@ public final class MedicationMapper {
    */
   public Optional<org.ketaminecds.engine.Medication> fromStatement(
       MedicationStatement statement, LocalDate today) {
-    String status = statement.hasStatus() ? statement.getStatus().toCode() : "unknown";
+    String status = statement.getStatus() != null ? statement.getStatus().toCode() : "unknown";
     Optional<LocalDate> end = statementEnd(statement);
     Optional<LocalDate> endedOn;
     switch (status) {
@@ -125,8 +127,8 @@ public final class MedicationMapper {
         owner instanceof MedicationRequest r
             ? r.getMedication()
             : owner instanceof MedicationStatement s ? s.getMedication() : null;
-    if (!(medication instanceof Reference ref) || !ref.hasReference()) {
-      return Optional.empty();
+    if (!(medication instanceof Reference ref) || ref.getReference() == null) {
+      return Optional.empty(); // also a reference element with only an id or extension
     }
     return resolve(owner, ref).isPresent() ? Optional.empty() : Optional.of(ref.getReference());
   }
@@ -243,7 +245,7 @@ public final class MedicationMapper {
         continue;
       }
       for (Coding coding : dosage.getRoute().getCoding()) {
-        Route route = SNOMED_ROUTES.get(coding.getCode());
+        Route route = coding.getCode() == null ? null : SNOMED_ROUTES.get(coding.getCode());
         if (route != null) {
           return route;
         }
@@ -322,7 +324,7 @@ public final class MedicationMapper {
         names.add(cc.getText());
       }
       for (Coding coding : cc.getCoding()) {
-        if (coding.hasSystem() && coding.hasCode()) {
+        if (coding.getSystem() != null && coding.getCode() != null) {
           codes.add(new Code(coding.getSystem(), coding.getCode()));
         }
         if (coding.hasDisplay()) {

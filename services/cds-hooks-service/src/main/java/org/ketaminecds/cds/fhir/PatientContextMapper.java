@@ -44,8 +44,8 @@ public final class PatientContextMapper {
   }
 
   private Optional<Integer> age(Patient patient, LocalDate today) {
-    if (!patient.hasBirthDate()) {
-      return Optional.empty();
+    if (patient.getBirthDate() == null) {
+      return Optional.empty(); // absent, or only an id or extension (data-absent-reason)
     }
     // Read the date as written: no time zone shifts a birthday. Year-only dates count from 1 Jan.
     DateType date = patient.getBirthDateElement();
@@ -63,8 +63,10 @@ public final class PatientContextMapper {
   private List<org.ketaminecds.engine.Condition> conditions(List<Condition> conditions) {
     List<org.ketaminecds.engine.Condition> result = new ArrayList<>();
     for (Condition c : conditions) {
-      // Absent clinicalStatus is read as active: some EHRs omit it on problem-list entries.
-      boolean active = !c.hasClinicalStatus() || anyCode(c.getClinicalStatus(), ACTIVE_CLINICAL);
+      // Absent clinicalStatus is read as active: some EHRs omit it on problem-list entries. One
+      // without a code (display text only) says no more than an absent one.
+      boolean active =
+          !anyCode(c.getClinicalStatus()) || anyCode(c.getClinicalStatus(), ACTIVE_CLINICAL);
       boolean confirmed =
           !c.hasVerificationStatus() || !anyCode(c.getVerificationStatus(), EXCLUDED_VERIFICATION);
       if (!active || !confirmed || c.hasAbatement()) {
@@ -80,7 +82,7 @@ public final class PatientContextMapper {
 
   private Optional<BloodPressure> latestBloodPressure(List<Observation> observations) {
     return observations.stream()
-        .filter(o -> !o.hasStatus() || USABLE_OBSERVATION.contains(o.getStatus().toCode()))
+        .filter(o -> o.getStatus() == null || USABLE_OBSERVATION.contains(o.getStatus().toCode()))
         .map(this::reading)
         .flatMap(Optional::stream)
         .max(Comparator.comparing(bp -> bp.effective().orElse(Instant.EPOCH)));
@@ -110,17 +112,17 @@ public final class PatientContextMapper {
     Optional<Instant> when = Optional.empty();
     if (o.hasEffectiveDateTimeType()) {
       when = Optional.ofNullable(o.getEffectiveDateTimeType().getValue()).map(d -> d.toInstant());
-    } else if (o.hasEffectivePeriod() && o.getEffectivePeriod().hasStart()) {
+    } else if (o.hasEffectivePeriod() && o.getEffectivePeriod().getStart() != null) {
       when = Optional.of(o.getEffectivePeriod().getStart().toInstant());
-    } else if (o.hasIssued()) {
+    } else if (o.getIssued() != null) {
       when = Optional.of(o.getIssued().toInstant());
     }
     return Optional.of(new BloodPressure(reference(o), systolic, diastolic, when));
   }
 
   private static OptionalInt mmHg(Quantity q) {
-    if (!q.hasValue()) {
-      return OptionalInt.empty();
+    if (q.getValue() == null) {
+      return OptionalInt.empty(); // absent, or only an id or extension
     }
     // Values in kPa are converted; anything else is taken as mmHg (the usual unit).
     double value = q.getValue().doubleValue();
@@ -140,7 +142,12 @@ public final class PatientContextMapper {
   }
 
   private static boolean anyCode(CodeableConcept cc, Set<String> codes) {
-    return cc.getCoding().stream().anyMatch(c -> codes.contains(c.getCode()));
+    return cc.getCoding().stream()
+        .anyMatch(c -> c.getCode() != null && codes.contains(c.getCode()));
+  }
+
+  private static boolean anyCode(CodeableConcept cc) {
+    return cc.getCoding().stream().anyMatch(c -> c.getCode() != null);
   }
 
   static void collect(CodeableConcept cc, List<Code> codes, List<String> names) {
@@ -148,7 +155,7 @@ public final class PatientContextMapper {
       names.add(cc.getText());
     }
     for (Coding coding : cc.getCoding()) {
-      if (coding.hasSystem() && coding.hasCode()) {
+      if (coding.getSystem() != null && coding.getCode() != null) {
         codes.add(new Code(coding.getSystem(), coding.getCode()));
       }
       if (coding.hasDisplay()) {

@@ -269,6 +269,10 @@ public final class FuzzedJson {
   private static void mutateOnce(ObjectNode holder, FuzzedDataProvider data) {
     List<Slot> slots = new ArrayList<>();
     collect(holder, slots);
+    if (slots.isEmpty()) {
+      holder.set("root", value(data, 3)); // the whole body was removed: send something else
+      return;
+    }
     Slot slot = slots.get(data.consumeInt(0, slots.size() - 1));
     JsonNode current = slot.get();
     switch (data.consumeInt(0, 6)) {
