@@ -36,7 +36,8 @@ fuzz() {
   local log="$module/target/fuzz-$name.log"
   mkdir -p "$module/target"
   echo "fuzzing $class#$method for $duration (log: $log)"
-  local status=0
+  local status=0 started
+  started=$(mktemp)
   JAZZER_FUZZ=1 ./mvnw -B -pl "$module" -am test \
     -Dtest="$class#$method" -Dsurefire.failIfNoSpecifiedTests=false \
     -Djacoco.skip=true -Dspotless.check.skip=true \
@@ -48,9 +49,14 @@ fuzz() {
   echo "generated corpus: $(find "$corpus" -type f 2>/dev/null | wc -l) inputs in $corpus"
   local inputs
   inputs="$module/src/test/resources/$(dirname "${class//.//}")/$(basename "${class//.//}")Inputs/$method"
-  if compgen -G "$inputs/crash-*" >/dev/null; then
-    echo "crashing inputs (committed corpus, replayed by every build):"
-    ls -1 "$inputs"/crash-*
+  local found
+  found=$(find "$inputs" -maxdepth 1 -name 'crash-*' -newer "$started" 2>/dev/null)
+  rm -f "$started"
+  if [[ -n "$found" ]]; then
+    echo "new crashing inputs (now in the committed corpus, replayed by every build):"
+    echo "$found"
+  else
+    echo "no crashing input found"
   fi
   if ((status != 0)); then
     echo "the fuzz run failed (exit $status): see $log" >&2

@@ -60,6 +60,7 @@ class HookEndpointsFuzzTest {
 
   @LocalServerPort int port;
   @Autowired RulePack pack;
+  private CdsHttp http;
 
   @FuzzTest
   void anyBody(FuzzedDataProvider data) {
@@ -102,11 +103,13 @@ class HookEndpointsFuzzTest {
   }
 
   private CdsHttp.Response post(String endpoint, byte[] body) {
-    return new CdsHttp(port)
-        .send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + endpoint))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    if (http == null) {
+      http = new CdsHttp(port); // one client, its connections kept alive, as an EHR's
+    }
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + endpoint))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
 
   private void assertDocumentedAnswer(String endpoint, CdsHttp.Response response) {
@@ -157,19 +160,14 @@ class HookEndpointsFuzzTest {
     }
   }
 
-  private static boolean detectorConfigured;
-
   /**
-   * Jazzer's SSRF detector flags every network connection once its agent is in (it is installed
-   * with the first fuzz test, so not in a {@code @BeforeAll}). This test's calls, the service's
-   * Kafka producer and its JWK Set client stay on loopback; nothing else may be reached. Left on
-   * for the JVM: the other fuzz targets connect nowhere.
+   * Jazzer's SSRF detector flags every network connection. This test's calls, the service's Kafka
+   * producer and its JWK Set client stay on loopback; nothing else may be reached. Set on every
+   * call: Jazzer installs its agent with the first fuzz test (so not in a {@code @BeforeAll}) and
+   * resets the detector when fuzzing starts.
    */
-  private static synchronized void allowLoopbackConnections() {
-    if (!detectorConfigured) {
-      BugDetectors.allowNetworkConnections((host, port) -> loopback(host));
-      detectorConfigured = true;
-    }
+  private static void allowLoopbackConnections() {
+    BugDetectors.allowNetworkConnections((host, port) -> loopback(host));
   }
 
   private static boolean loopback(String host) {
