@@ -50,8 +50,7 @@ import org.ketaminecds.engine.knowledge.KnowledgePackLoader;
  */
 class FhirMappingFuzzTest {
 
-  private static final FhirJson FHIR =
-      new FhirJson(FhirContext.forR4Cached(), new com.fasterxml.jackson.databind.ObjectMapper());
+  private static final FhirJson FHIR = new FhirJson(FhirContext.forR4Cached());
   private static final InteractionEngine ENGINE =
       new InteractionEngine(KnowledgePackLoader.fromClasspath().load());
   private static final List<ZoneId> ZONES =

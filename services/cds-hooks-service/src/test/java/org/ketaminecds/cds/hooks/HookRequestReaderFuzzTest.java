@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.context.FhirContext;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -44,14 +46,17 @@ import org.springframework.util.unit.DataSize;
 class HookRequestReaderFuzzTest {
 
   /** As the service's own: see {@code JsonLimitsConfiguration} and {@code cds.max-json-depth}. */
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   static {
     JSON.getFactory()
         .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
   }
 
-  private static final FhirJson FHIR = new FhirJson(FhirContext.forR4Cached(), JSON);
+  private static final FhirJson FHIR = new FhirJson(FhirContext.forR4Cached());
   private static final HookRequestReader READER = new HookRequestReader(FHIR);
   private static final RequestLimits LIMITS =
       new RequestLimits(
