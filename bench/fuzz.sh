@@ -40,7 +40,7 @@ fuzz() {
   started=$(mktemp)
   JAZZER_FUZZ=1 ./mvnw -B -pl "$module" -am test \
     -Dtest="$class#$method" -Dsurefire.failIfNoSpecifiedTests=false \
-    -Djacoco.skip=true -Dspotless.check.skip=true \
+    -Djacoco.skip=true -Dspotless.check.skip=true -Djazzer.hooks=true \
     -Djazzer.max_duration="$duration" >"$log" 2>&1 || status=$?
   local corpus="$module/.cifuzz-corpus/$class/$method"
   echo "--- $name: libFuzzer's last report"
