@@ -4,10 +4,12 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DomainResource;
@@ -356,5 +358,26 @@ public final class MedicationMapper {
       hints.addAll(names);
       return hints;
     }
+  }
+
+  /**
+   * A Bundle's resources by relative reference ({@code Medication/123}) and by full URL: what a
+   * mapper resolves references against.
+   */
+  public static Map<String, Resource> index(Bundle bundle) {
+    Map<String, Resource> index = new HashMap<>();
+    for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+      Resource resource = entry.getResource();
+      if (resource == null) {
+        continue;
+      }
+      if (resource.hasIdElement() && resource.getIdElement().hasIdPart()) {
+        index.put(resource.fhirType() + "/" + resource.getIdElement().getIdPart(), resource);
+      }
+      if (entry.hasFullUrl()) {
+        index.put(entry.getFullUrl(), resource);
+      }
+    }
+    return index;
   }
 }

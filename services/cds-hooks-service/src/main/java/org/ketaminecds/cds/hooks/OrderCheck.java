@@ -82,7 +82,7 @@ class OrderCheck {
     LocalDate today = LocalDate.now(clock.withZone(zone));
     FetchBudget budget = assembler.budget();
     Bundle drafts = request.context().draftOrders();
-    Map<String, Resource> draftIndex = index(drafts);
+    Map<String, Resource> draftIndex = MedicationMapper.index(drafts);
     List<MedicationRequest> draftRequests = new ArrayList<>();
     for (Bundle.BundleEntryComponent entry : drafts.getEntry()) {
       if (entry.getResource() instanceof MedicationRequest order) {
@@ -189,22 +189,5 @@ class OrderCheck {
                 + " from fhirServer");
       }
     }
-  }
-
-  private static Map<String, Resource> index(Bundle bundle) {
-    Map<String, Resource> index = new HashMap<>();
-    for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
-      Resource resource = entry.getResource();
-      if (resource == null) {
-        continue;
-      }
-      if (resource.hasIdElement() && resource.getIdElement().hasIdPart()) {
-        index.put(resource.fhirType() + "/" + resource.getIdElement().getIdPart(), resource);
-      }
-      if (entry.hasFullUrl()) {
-        index.put(entry.getFullUrl(), resource);
-      }
-    }
-    return index;
   }
 }

@@ -1,5 +1,7 @@
 package org.ketaminecds.cds.prefetch;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,5 +37,35 @@ public record PatientRecord(
     observations = List.copyOf(observations);
     resources = Map.copyOf(resources);
     unavailable = Set.copyOf(unavailable);
+  }
+
+  /**
+   * Sorts resources by type rather than by the key they came under: an EHR may put an included
+   * Medication in any bundle. Resources of other types are kept by relative reference.
+   */
+  public static PatientRecord of(Iterable<? extends Resource> resources, Set<String> unavailable) {
+    Optional<Patient> patient = Optional.empty();
+    List<MedicationRequest> requests = new ArrayList<>();
+    List<MedicationStatement> statements = new ArrayList<>();
+    List<Condition> conditions = new ArrayList<>();
+    List<Observation> observations = new ArrayList<>();
+    Map<String, Resource> others = new HashMap<>();
+    for (Resource r : resources) {
+      if (r instanceof Patient p) {
+        patient = Optional.of(p);
+      } else if (r instanceof MedicationRequest m) {
+        requests.add(m);
+      } else if (r instanceof MedicationStatement s) {
+        statements.add(s);
+      } else if (r instanceof Condition c) {
+        conditions.add(c);
+      } else if (r instanceof Observation o) {
+        observations.add(o);
+      } else if (r.hasIdElement() && r.getIdElement().hasIdPart()) {
+        others.put(r.fhirType() + "/" + r.getIdElement().getIdPart(), r);
+      }
+    }
+    return new PatientRecord(
+        patient, requests, statements, conditions, observations, others, unavailable);
   }
 }

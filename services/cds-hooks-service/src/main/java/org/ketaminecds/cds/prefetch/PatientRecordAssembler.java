@@ -17,11 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Condition;
-import org.hl7.fhir.r4.model.MedicationRequest;
-import org.hl7.fhir.r4.model.MedicationStatement;
-import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.ketaminecds.cds.config.CdsProperties;
 import org.ketaminecds.cds.discovery.CdsServiceCatalog;
@@ -308,31 +303,6 @@ public class PatientRecordAssembler {
   }
 
   private static PatientRecord record(Map<String, List<Resource>> data, Set<String> unavailable) {
-    Optional<Patient> patient = Optional.empty();
-    List<MedicationRequest> requests = new ArrayList<>();
-    List<MedicationStatement> statements = new ArrayList<>();
-    List<Condition> conditions = new ArrayList<>();
-    List<Observation> observations = new ArrayList<>();
-    Map<String, Resource> others = new HashMap<>();
-    // Sort by type rather than by key: an EHR may put an included Medication in any bundle.
-    for (List<Resource> resources : data.values()) {
-      for (Resource r : resources) {
-        if (r instanceof Patient p) {
-          patient = Optional.of(p);
-        } else if (r instanceof MedicationRequest m) {
-          requests.add(m);
-        } else if (r instanceof MedicationStatement s) {
-          statements.add(s);
-        } else if (r instanceof Condition c) {
-          conditions.add(c);
-        } else if (r instanceof Observation o) {
-          observations.add(o);
-        } else if (r.hasIdElement() && r.getIdElement().hasIdPart()) {
-          others.put(r.fhirType() + "/" + r.getIdElement().getIdPart(), r);
-        }
-      }
-    }
-    return new PatientRecord(
-        patient, requests, statements, conditions, observations, others, unavailable);
+    return PatientRecord.of(data.values().stream().flatMap(List::stream).toList(), unavailable);
   }
 }

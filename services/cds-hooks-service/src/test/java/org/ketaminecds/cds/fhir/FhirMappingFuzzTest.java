@@ -13,19 +13,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.MedicationRequest;
-import org.hl7.fhir.r4.model.MedicationStatement;
-import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.ketaminecds.cds.errors.CdsException;
 import org.ketaminecds.cds.fuzz.FuzzSeeds;
 import org.ketaminecds.cds.fuzz.FuzzedJson;
+import org.ketaminecds.cds.prefetch.PatientRecord;
 import org.ketaminecds.engine.EvaluationInput;
 import org.ketaminecds.engine.InteractionEngine;
 import org.ketaminecds.engine.Medication;
@@ -96,20 +93,10 @@ class FhirMappingFuzzTest {
 
   /** As {@code OrderCheck} and {@code PatientRecordAssembler} map one call's data. */
   private static void map(Bundle drafts, List<Resource> recorded, ZoneId zone, LocalDate today) {
-    Map<String, Resource> draftIndex = new HashMap<>();
+    Map<String, Resource> draftIndex = MedicationMapper.index(drafts);
     List<MedicationRequest> draftRequests = new ArrayList<>();
     for (Bundle.BundleEntryComponent entry : drafts.getEntry()) {
-      Resource resource = entry.getResource();
-      if (resource == null) {
-        continue;
-      }
-      if (resource.hasIdElement() && resource.getIdElement().hasIdPart()) {
-        draftIndex.put(resource.fhirType() + "/" + resource.getIdElement().getIdPart(), resource);
-      }
-      if (entry.hasFullUrl()) {
-        draftIndex.put(entry.getFullUrl(), resource);
-      }
-      if (resource instanceof MedicationRequest order) {
+      if (entry.getResource() instanceof MedicationRequest order) {
         draftRequests.add(order);
       }
     }
@@ -121,40 +108,26 @@ class FhirMappingFuzzTest {
       draftMapper.fromRequest(order, Origin.DRAFT_ORDER, today).ifPresent(orders::add);
     }
 
-    Optional<Patient> patient = Optional.empty();
-    List<MedicationRequest> requests = new ArrayList<>();
-    List<MedicationStatement> statements = new ArrayList<>();
-    List<Condition> conditions = new ArrayList<>();
-    List<Observation> observations = new ArrayList<>();
-    Map<String, Resource> references = new HashMap<>();
-    for (Resource r : recorded) {
-      if (r instanceof Patient p) {
-        patient = Optional.of(p);
-      } else if (r instanceof MedicationRequest m) {
-        requests.add(m);
-      } else if (r instanceof MedicationStatement s) {
-        statements.add(s);
-      } else if (r instanceof Condition c) {
-        conditions.add(c);
-      } else if (r instanceof Observation o) {
-        observations.add(o);
-      } else if (r.hasIdElement() && r.getIdElement().hasIdPart()) {
-        references.put(r.fhirType() + "/" + r.getIdElement().getIdPart(), r);
-      }
-    }
+    PatientRecord record = PatientRecord.of(recorded, Set.of());
+    Map<String, Resource> references = new HashMap<>(record.resources());
     references.putAll(draftIndex);
     MedicationMapper mapper = new MedicationMapper(references, zone);
     List<Medication> medications = new ArrayList<>();
-    List<DomainResource> owners = new ArrayList<>(requests);
-    owners.addAll(statements);
+    List<DomainResource> owners = new ArrayList<>(record.medicationRequests());
+    owners.addAll(record.medicationStatements());
     for (DomainResource owner : owners) {
       mapper.missingMedication(owner);
       mapper.unidentified(owner);
     }
-    requests.forEach(r -> mapper.fromRequest(r, Origin.REQUEST, today).ifPresent(medications::add));
-    statements.forEach(s -> mapper.fromStatement(s, today).ifPresent(medications::add));
+    record
+        .medicationRequests()
+        .forEach(r -> mapper.fromRequest(r, Origin.REQUEST, today).ifPresent(medications::add));
+    record
+        .medicationStatements()
+        .forEach(s -> mapper.fromStatement(s, today).ifPresent(medications::add));
     PatientContext context =
-        new PatientContextMapper().map(patient, conditions, observations, today);
+        new PatientContextMapper()
+            .map(record.patient(), record.conditions(), record.observations(), today);
 
     for (Medication m : orders) {
       assertThat(m.reference()).startsWith("MedicationRequest");
