@@ -2,7 +2,7 @@ package org.ketaminecds.cds.alerts;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
+import org.ketaminecds.cds.RandomIds;
 import org.ketaminecds.cds.cards.Card;
 import org.ketaminecds.cds.cards.Card.CardSource;
 import org.ketaminecds.cds.cards.Card.Coding;
@@ -49,7 +49,7 @@ final class SuppressionNotice {
             + AlertOptions.SUPPRESS_OVERRIDDEN
             + "`) or the site configured it. The earlier alerts are in the audit trail.";
     return new Card(
-        UUID.randomUUID().toString(),
+        RandomIds.uuid(),
         summary.length() > Card.MAX_SUMMARY ? n + " repeated alerts not shown again" : summary,
         detail,
         "info",

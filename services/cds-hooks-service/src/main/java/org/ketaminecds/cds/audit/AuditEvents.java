@@ -39,6 +39,9 @@ final class AuditEvents {
       "http://terminology.hl7.org/CodeSystem/audit-entity-type";
   private static final String OBJECT_ROLE = "http://terminology.hl7.org/CodeSystem/object-role";
 
+  /** Looked up once: {@link TimeZone#getTimeZone(String)} takes a JVM-wide lock on every call. */
+  private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
+
   private final String instanceId;
 
   AuditEvents(String instanceId) {
@@ -138,8 +141,7 @@ final class AuditEvents {
     event.setType(new Coding(EVENT_TYPE, "rest", "Restful Operation"));
     event.addSubtype(new Coding(CODES, subtype, display));
     InstantType time =
-        new InstantType(
-            Date.from(recorded), TemporalPrecisionEnum.MILLI, TimeZone.getTimeZone("UTC"));
+        new InstantType(Date.from(recorded), TemporalPrecisionEnum.MILLI, (TimeZone) UTC.clone());
     time.setTimeZoneZulu(true);
     event.setRecordedElement(time);
     event

@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
-import java.util.UUID;
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.ketaminecds.cds.RandomIds;
 
 /**
  * Records each invocation and feedback item as a FHIR AuditEvent on the Kafka audit stream,
@@ -38,7 +38,7 @@ final class KafkaAuditRecorder implements AuditRecorder {
 
   @Override
   public void invocation(InvocationAudit record) {
-    String id = UUID.randomUUID().toString();
+    String id = RandomIds.uuid();
     Optional<PatientRef> patient = record.patientId().map(patients::of);
     AuditEvent event = events.invocation(id, record, patient);
     // Without a patient (a call refused for lacking one) nothing needs ordering with it.
@@ -50,7 +50,7 @@ final class KafkaAuditRecorder implements AuditRecorder {
 
   @Override
   public void feedback(FeedbackAudit record) {
-    String id = UUID.randomUUID().toString();
+    String id = RandomIds.uuid();
     Optional<CardIndex.Origin> origin = cards.find(record.cardUuid());
     AuditEvent event = events.feedback(id, record, origin);
     String key =

@@ -13,8 +13,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -25,6 +28,9 @@ import org.sqlite.SQLiteConfig;
  * power cut: write-ahead log with {@code synchronous=FULL} fsyncs every commit before {@link
  * #append} returns. The database is locked exclusively, so a second instance pointed at the same
  * directory fails at start instead of relaying the same events twice, out of order.
+ *
+ * <p>One writer thread commits what callers queue, in batches; the relay's reads and removals take
+ * turns with it on the one connection.
  */
 final class Outbox implements AutoCloseable {
 
@@ -38,7 +44,13 @@ final class Outbox implements AutoCloseable {
   private final Connection db;
   private final long capacity;
   private final Clock clock;
-  private final Queue<Pending> queued = new ConcurrentLinkedQueue<>();
+  private final BlockingQueue<Pending> queued = new LinkedBlockingQueue<>();
+
+  /** One connection: the writer's commits and the relay's reads and removals take turns. */
+  private final ReentrantLock lock = new ReentrantLock();
+
+  private final Thread writer;
+  private volatile boolean closed;
   private volatile long depth;
 
   Outbox(Path directory, long capacity, Clock clock) {
@@ -82,6 +94,9 @@ final class Outbox implements AutoCloseable {
               + e.getMessage(),
           e);
     }
+    this.writer = new Thread(this::writeQueued, "audit-outbox-writer");
+    writer.setDaemon(true);
+    writer.start();
   }
 
   private static void closeAfterFailure(Connection connection, Exception failure) {
@@ -98,28 +113,58 @@ final class Outbox implements AutoCloseable {
   /**
    * Stores the message durably (fsync'd) or throws {@link OutboxException}.
    *
-   * <p>Group commit: a caller queues its message and takes the lock; whoever holds it writes every
-   * queued message in one transaction, so calls arriving while a commit is being fsync'd share the
-   * next fsync instead of queueing for one each. A caller whose message a previous holder already
-   * committed returns at once.
+   * <p>Group commit: the caller queues its message and waits; the outbox's writer thread writes
+   * every queued message in one transaction, so calls arriving while a commit is being fsync'd
+   * share the next fsync. Callers never contend for a lock among themselves: under load, hundreds
+   * of request threads taking turns at one monitor would queue behind each other's time slices.
    */
   void append(AuditMessage message) {
     Pending mine = new Pending(message);
+    if (closed) {
+      throw new OutboxException("the audit outbox is closed", null);
+    }
     queued.add(mine);
-    synchronized (this) {
-      if (!mine.settled) {
-        commitQueued();
-      }
-      if (mine.failure != null) {
-        throw mine.failure;
-      }
+    if (closed) {
+      // close() may have drained the queue before this message arrived: nobody will write it.
+      failQueued();
+    }
+    mine.await();
+    if (mine.failure != null) {
+      throw mine.failure;
     }
   }
 
-  /** Writes every queued message in one transaction (one fsync); settles each. */
-  private void commitQueued() {
-    List<Pending> batch = new ArrayList<>();
+  private void writeQueued() {
+    try {
+      while (!closed) {
+        Pending first = queued.take();
+        List<Pending> batch = new ArrayList<>();
+        batch.add(first);
+        queued.drainTo(batch);
+        lock.lock();
+        try {
+          commit(batch);
+        } finally {
+          lock.unlock();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      failQueued();
+    }
+  }
+
+  private void failQueued() {
     for (Pending p; (p = queued.poll()) != null; ) {
+      p.settle(new OutboxException("the audit outbox is closed", null));
+    }
+  }
+
+  /** Writes the batch in one transaction (one fsync), as far as capacity allows; settles each. */
+  private void commit(List<Pending> pending) {
+    List<Pending> batch = new ArrayList<>(pending.size());
+    for (Pending p : pending) {
       if (depth + batch.size() < capacity) {
         batch.add(p);
       } else {
@@ -150,7 +195,7 @@ final class Outbox implements AutoCloseable {
       insert.executeBatch();
       db.commit();
       depth += batch.size();
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) {
       rollback(e);
       failure = new OutboxException("cannot write to the audit outbox: " + e.getMessage(), e);
     } finally {
@@ -161,7 +206,7 @@ final class Outbox implements AutoCloseable {
     }
   }
 
-  private void rollback(SQLException failure) {
+  private void rollback(Exception failure) {
     try {
       db.rollback();
     } catch (SQLException e) {
@@ -177,11 +222,11 @@ final class Outbox implements AutoCloseable {
     }
   }
 
-  /** A message waiting for a commit; its fields are read and written under the outbox lock. */
+  /** A message waiting for its commit; settled once, by the writer (or by close). */
   private static final class Pending {
     final AuditMessage message;
-    boolean settled;
-    OutboxException failure;
+    private final CountDownLatch settled = new CountDownLatch(1);
+    private volatile OutboxException failure;
 
     Pending(AuditMessage message) {
       this.message = message;
@@ -189,13 +234,33 @@ final class Outbox implements AutoCloseable {
 
     void settle(OutboxException failure) {
       this.failure = failure;
-      this.settled = true;
+      settled.countDown();
+    }
+
+    /**
+     * Waits for the commit, which fsync bounds. An interrupt cannot abandon a message the writer
+     * may already be committing: the caller must learn whether it is durable.
+     */
+    void await() {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          settled.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
   /** The oldest entries, oldest first. */
-  synchronized List<Entry> head(int max) {
+  List<Entry> head(int max) {
     List<Entry> entries = new ArrayList<>();
+    lock.lock();
     try (PreparedStatement select =
         db.prepareStatement(
             "select seq, id, source, type, time_ms, record_key, value, stored_ms"
@@ -216,18 +281,23 @@ final class Outbox implements AutoCloseable {
       }
     } catch (SQLException e) {
       throw new OutboxException("cannot read the audit outbox: " + e.getMessage(), e);
+    } finally {
+      lock.unlock();
     }
     return entries;
   }
 
   /** Removes every entry up to and including {@code seq}: Kafka has acknowledged them. */
-  synchronized void removeThrough(long seq) {
+  void removeThrough(long seq) {
+    lock.lock();
     try (PreparedStatement delete =
         db.prepareStatement("delete from audit_outbox where seq <= ?")) {
       delete.setLong(1, seq);
       depth -= delete.executeUpdate();
     } catch (SQLException e) {
       throw new OutboxException("cannot remove relayed events from the audit outbox", e);
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -237,15 +307,18 @@ final class Outbox implements AutoCloseable {
   }
 
   /** When the oldest waiting entry was stored; empty when nothing waits. */
-  synchronized Optional<Instant> oldest() {
+  Optional<Instant> oldest() {
     if (depth == 0) {
       return Optional.empty();
     }
+    lock.lock();
     try (Statement s = db.createStatement();
         ResultSet r = s.executeQuery("select stored_ms from audit_outbox order by seq limit 1")) {
       return r.next() ? Optional.of(Instant.ofEpochMilli(r.getLong(1))) : Optional.empty();
     } catch (SQLException e) {
       throw new OutboxException("cannot read the audit outbox", e);
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -254,11 +327,22 @@ final class Outbox implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
+  public void close() {
+    closed = true;
+    writer.interrupt();
+    try {
+      writer.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    failQueued();
+    lock.lock();
     try {
       db.close();
     } catch (SQLException e) {
       throw new OutboxException("cannot close the audit outbox", e);
+    } finally {
+      lock.unlock();
     }
   }
 

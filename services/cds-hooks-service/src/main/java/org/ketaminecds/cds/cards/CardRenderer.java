@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.ketaminecds.cds.RandomIds;
 import org.ketaminecds.cds.cards.Card.Action;
 import org.ketaminecds.cds.cards.Card.CardSource;
 import org.ketaminecds.cds.cards.Card.Coding;
@@ -90,7 +90,7 @@ public class CardRenderer {
     String ruleUrl = baseUrl + "/rules/" + rule.id();
     List<Suggestion> suggestions = suggestions(finding, patientId);
     return new Card(
-        UUID.randomUUID().toString(),
+        RandomIds.uuid(),
         summary(finding),
         detail(finding, pack),
         finding.severity().indicator(),
@@ -254,7 +254,7 @@ public class CardRenderer {
             result.add(
                 new Suggestion(
                     "Cancel the " + orderName(finding).toLowerCase() + " order",
-                    UUID.randomUUID().toString(),
+                    RandomIds.uuid(),
                     finding.severity().compareTo(org.ketaminecds.engine.Severity.CRITICAL) >= 0,
                     List.of(
                         new Action(
@@ -268,7 +268,7 @@ public class CardRenderer {
             result.add(
                 new Suggestion(
                     "Order blood-pressure monitoring before, during and after the session",
-                    UUID.randomUUID().toString(),
+                    RandomIds.uuid(),
                     false,
                     List.of(
                         new Action(
@@ -302,7 +302,7 @@ public class CardRenderer {
   private Card incompleteCard(RulePack pack, String baseUrl, List<String> incomplete) {
     String missing = String.join(", ", incomplete);
     return new Card(
-        UUID.randomUUID().toString(),
+        RandomIds.uuid(),
         "Ketamine interaction check incomplete: " + missing + " could not be read",
         "The check ran on the medications it could read, but the patient's "
             + missing

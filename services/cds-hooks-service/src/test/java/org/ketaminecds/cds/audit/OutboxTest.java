@@ -131,6 +131,20 @@ class OutboxTest {
   }
 
   @Test
+  void closedOutbox_refusesAppends_soNoCallIsAnsweredAsDurableWhenItIsNot() {
+    Outbox outbox = new Outbox(directory, 100, CLOCK);
+    outbox.append(message("before"));
+    outbox.close();
+
+    assertThatThrownBy(() -> outbox.append(message("after")))
+        .isInstanceOf(Outbox.OutboxException.class)
+        .hasMessageContaining("closed");
+    try (Outbox reopened = new Outbox(directory, 100, CLOCK)) {
+      assertThat(reopened.head(10)).extracting(e -> e.message().id()).containsExactly("before");
+    }
+  }
+
+  @Test
   void emptyOutbox_hasNoOldestEntry() {
     try (Outbox outbox = new Outbox(directory, 100, CLOCK)) {
       assertThat(outbox.oldest()).isEmpty();
