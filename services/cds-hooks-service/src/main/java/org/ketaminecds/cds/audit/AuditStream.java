@@ -13,9 +13,14 @@ import org.springframework.kafka.core.KafkaOperations;
 /**
  * Makes one audit event durable before the call is answered: acknowledged by Kafka within {@code
  * ackTimeout}, else fsync'd into the local outbox, which the relay drains in order once Kafka is
- * back. While events wait in the outbox, new ones queue behind them there, so a patient's events
- * reach Kafka in the order they were recorded. Neither taking it means the call must not be
- * answered 200.
+ * back. Neither taking it means the call must not be answered 200.
+ *
+ * <p>Order is kept per record key (the patient), as Kafka keeps it per partition: while events of a
+ * key wait in the outbox, that key's new events queue behind them there; other keys go straight to
+ * Kafka. So one late acknowledgement sends one patient's events through the outbox for a moment,
+ * not every call. While Kafka is known to be down (the last attempt failed and the relay has not
+ * got through since), events go to the outbox at once instead of each waiting {@code ackTimeout}
+ * first.
  */
 final class AuditStream {
 
@@ -56,10 +61,10 @@ final class AuditStream {
    * @throws AuditUnavailableException when neither Kafka nor the outbox took the event
    */
   void publish(AuditMessage message) {
+    boolean outboxFirst =
+        state.snapshot().kafka() == DeliveryState.Kafka.DOWN || outbox.holds(message.key());
     boolean durable =
-        outbox.depth() > 0
-            ? toOutbox(message) || toKafka(message)
-            : toKafka(message) || toOutbox(message);
+        outboxFirst ? toOutbox(message) || toKafka(message) : toKafka(message) || toOutbox(message);
     if (!durable) {
       unavailable.increment();
       throw new AuditUnavailableException(
