@@ -359,10 +359,10 @@ public final class BenchRun {
         ceilingAnswer);
     String readiness = service.readiness();
     require(
-        readiness.contains("\"mode\":\"direct\""),
-        "audit events go straight to Kafka (readiness: audit mode direct)",
+        readiness.contains("\"mode\":\"relay\"") && readiness.contains("\"kafka\":\"up\""),
+        "audit events reach Kafka through the outbox (readiness: audit mode relay, kafka up)",
         null);
-    checks.put("audit", "on: events acknowledged by Kafka (mode direct)");
+    checks.put("audit", "on: events fsync'd into the outbox, relayed to Kafka (mode relay)");
     return checks;
   }
 

@@ -102,7 +102,14 @@ class AuditConfiguration {
         producers.getConfigurationProperties().get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG);
     Duration sendTimeout = Duration.ofMillis(Long.parseLong(delivery.toString())).plusSeconds(5);
     return new OutboxRelay(
-        kafka, outbox, state, audit.topic(), audit.outbox().retryInterval(), sendTimeout, meters);
+        kafka,
+        outbox,
+        state,
+        audit.topic(),
+        audit.outbox().retryInterval(),
+        sendTimeout,
+        audit.ackTimeout(),
+        meters);
   }
 
   @Bean

@@ -7,8 +7,9 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 
 /**
  * Readiness of the audit stream. Kafka down with a working outbox is UP, since calls are still
- * answered and their events are durable; the details say so. Down only when an event could be
- * stored nowhere, because calls are then answered 503.
+ * answered and their events are durable; the details say so (mode {@code relay}: events pass
+ * through the outbox to Kafka; {@code outbox}: Kafka is down and they wait there). Down only when
+ * an event could be stored nowhere, because calls are then answered 503.
  */
 final class AuditHealthIndicator implements HealthIndicator {
 
@@ -44,7 +45,7 @@ final class AuditHealthIndicator implements HealthIndicator {
         outboxFailing && now.kafka() == DeliveryState.Kafka.DOWN ? Health.down() : Health.up();
     return health
         .withDetail("topic", topic)
-        .withDetail("mode", depth > 0 ? "outbox" : "direct")
+        .withDetail("mode", now.kafka() == DeliveryState.Kafka.DOWN ? "outbox" : "relay")
         .withDetail("kafka", now.kafka().name().toLowerCase(java.util.Locale.ROOT))
         .withDetail("kafkaSince", now.kafkaSince().toString())
         .withDetail("outboxDepth", depth)

@@ -12,13 +12,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param topic the Kafka topic events are written to
  * @param instanceId names this service instance in {@code ce_source} and {@code AuditEvent.source};
  *     letters, digits, dot, underscore and hyphen
- * @param ackTimeout how long a call waits for Kafka's acknowledgement before its event goes to the
- *     local outbox instead
+ * @param ackTimeout how late Kafka's acknowledgement of relayed events may be before Kafka is
+ *     reported down; and, should the outbox fail, how long a call waits for Kafka to acknowledge
+ *     its event directly
  * @param pseudonymKey when set (at least 32 characters), patient ids are replaced by their
  *     HMAC-SHA256 under this key in events and record keys
  * @param cardIndexSize how many recent cards are remembered with their patient, so that feedback on
  *     them is keyed and ordered with the patient's other events
- * @param outbox where events wait while Kafka cannot take them
+ * @param outbox where every event is stored first, and waits while Kafka cannot take it
  */
 @ConfigurationProperties(prefix = "cds.audit")
 record AuditProperties(
@@ -32,8 +33,8 @@ record AuditProperties(
   /**
    * @param directory holds the outbox database; must be on durable storage and used by one instance
    *     only
-   * @param capacity events the outbox holds at most; beyond it, a call whose event Kafka cannot
-   *     take is answered 503
+   * @param capacity events the outbox holds at most; beyond it, events go to Kafka directly, and a
+   *     call whose event Kafka cannot take either is answered 503
    * @param retryInterval pause between relay attempts while Kafka is unreachable
    */
   record Outbox(

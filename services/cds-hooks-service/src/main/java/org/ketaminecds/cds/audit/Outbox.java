@@ -11,12 +11,9 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +21,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
 
 /**
- * The local durable outbox: audit events that Kafka could not take in time wait here, in the order
- * they were recorded, until the relay has them acknowledged by Kafka.
+ * The local durable outbox: every audit event is stored here first, in the order events were
+ * recorded, and stays until the relay has it acknowledged by Kafka (moments later while Kafka is
+ * up; until it is back while it is down).
  *
  * <p>An embedded SQLite database because its commits are atomic and survive a killed process or a
  * power cut: write-ahead log with {@code synchronous=FULL} fsyncs every commit before {@link
@@ -51,9 +49,6 @@ final class Outbox implements AutoCloseable {
 
   /** One connection: the writer's commits and the relay's reads and removals take turns. */
   private final ReentrantLock lock = new ReentrantLock();
-
-  /** How many events of each record key are queued or stored: their keys' later events follow. */
-  private final ConcurrentHashMap<String, Integer> waitingByKey = new ConcurrentHashMap<>();
 
   private final Thread writer;
   private volatile boolean closed;
@@ -85,14 +80,9 @@ final class Outbox implements AutoCloseable {
               stored_ms integer not null)""");
         // A write takes the exclusive lock now, not at the first event, and holds it.
         s.executeUpdate("pragma user_version = 1");
-        try (ResultSet r =
-            s.executeQuery("select record_key, count(*) from audit_outbox group by record_key")) {
-          long stored = 0;
-          while (r.next()) {
-            waitingByKey.put(r.getString(1), r.getInt(2));
-            stored += r.getInt(2);
-          }
-          this.depth = stored;
+        try (ResultSet r = s.executeQuery("select count(*) from audit_outbox")) {
+          r.next();
+          this.depth = r.getLong(1);
         }
       }
       this.db = connection;
@@ -134,8 +124,6 @@ final class Outbox implements AutoCloseable {
     if (closed) {
       throw new OutboxException("the audit outbox is closed", null);
     }
-    // Counted before it is written: a later event of this key must not overtake it via Kafka.
-    waitingByKey.merge(message.key(), 1, Integer::sum);
     queued.add(mine);
     if (closed) {
       // close() may have drained the queue before this message arrived: nobody will write it.
@@ -143,21 +131,8 @@ final class Outbox implements AutoCloseable {
     }
     mine.await();
     if (mine.failure != null) {
-      release(message.key(), 1);
       throw mine.failure;
     }
-  }
-
-  /**
-   * Whether events with this record key wait here (or are being written): the key's next event must
-   * queue behind them, so that one patient's events reach Kafka in order.
-   */
-  boolean holds(String key) {
-    return waitingByKey.containsKey(key);
-  }
-
-  private void release(String key, int count) {
-    waitingByKey.computeIfPresent(key, (k, n) -> n > count ? n - count : null);
   }
 
   private void writeQueued() {
@@ -316,20 +291,10 @@ final class Outbox implements AutoCloseable {
   /** Removes every entry up to and including {@code seq}: Kafka has acknowledged them. */
   void removeThrough(long seq) {
     lock.lock();
-    try (PreparedStatement keys =
-            db.prepareStatement(
-                "select record_key, count(*) from audit_outbox where seq <= ? group by record_key");
-        PreparedStatement delete = db.prepareStatement("delete from audit_outbox where seq <= ?")) {
-      keys.setLong(1, seq);
-      Map<String, Integer> removed = new HashMap<>();
-      try (ResultSet r = keys.executeQuery()) {
-        while (r.next()) {
-          removed.put(r.getString(1), r.getInt(2));
-        }
-      }
+    try (PreparedStatement delete =
+        db.prepareStatement("delete from audit_outbox where seq <= ?")) {
       delete.setLong(1, seq);
       depth -= delete.executeUpdate();
-      removed.forEach(this::release);
     } catch (SQLException e) {
       throw new OutboxException("cannot remove relayed events from the audit outbox", e);
     } finally {

@@ -16,10 +16,13 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaOperations;
 
 /**
- * Drains the outbox to Kafka in the order events were stored, one batch at a time: an entry leaves
- * the outbox only after Kafka acknowledged it and every entry before it. A batch that fails is sent
- * again from its first unacknowledged entry after a pause, so an event may reach Kafka twice
- * (consumers drop the copy by {@code ce_id}) but is never lost or overtaken.
+ * Sends the outbox to Kafka in the order events were stored, one batch at a time, as soon as events
+ * arrive: an entry leaves the outbox only after Kafka acknowledged it and every entry before it. A
+ * batch that fails is sent again from its first unacknowledged entry after a pause, so an event may
+ * reach Kafka twice (consumers drop the copy by {@code ce_id}) but is never lost or overtaken.
+ *
+ * <p>Kafka counts as down (health, log) once an acknowledgement is {@code stallTimeout} late, long
+ * before the producer gives up on the batch.
  */
 final class OutboxRelay implements SmartLifecycle {
 
@@ -32,6 +35,7 @@ final class OutboxRelay implements SmartLifecycle {
   private final String topic;
   private final Duration retryInterval;
   private final Duration sendTimeout;
+  private final long stallNanos;
   private final Counter relayed;
   private final Counter failures;
   private final Semaphore wake = new Semaphore(0);
@@ -40,6 +44,7 @@ final class OutboxRelay implements SmartLifecycle {
   /**
    * @param sendTimeout how long to wait for a batch's acknowledgements; the producer's
    *     delivery.timeout.ms plus a margin, since the producer itself gives up by then
+   * @param stallTimeout how late an acknowledgement may be before Kafka is reported down
    */
   OutboxRelay(
       KafkaOperations<String, byte[]> kafka,
@@ -48,6 +53,7 @@ final class OutboxRelay implements SmartLifecycle {
       String topic,
       Duration retryInterval,
       Duration sendTimeout,
+      Duration stallTimeout,
       MeterRegistry meters) {
     this.kafka = kafka;
     this.outbox = outbox;
@@ -55,6 +61,7 @@ final class OutboxRelay implements SmartLifecycle {
     this.topic = topic;
     this.retryInterval = retryInterval;
     this.sendTimeout = sendTimeout;
+    this.stallNanos = stallTimeout.toNanos();
     this.relayed = AuditMetrics.relayed(meters);
     this.failures = AuditMetrics.sendFailures(meters, "relay");
   }
@@ -175,7 +182,7 @@ final class OutboxRelay implements SmartLifecycle {
     boolean failed = sent.size() < batch.size();
     for (int i = 0; i < sent.size(); i++) {
       try {
-        sent.get(i).get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        awaitAck(sent.get(i));
         acked = batch.get(i).seq();
         count++;
       } catch (ExecutionException | TimeoutException e) {
@@ -196,15 +203,33 @@ final class OutboxRelay implements SmartLifecycle {
     }
     if (failed) {
       failures.increment();
-      if (state.kafkaDown()) {
-        log.warn("Kafka unreachable; {} audit events wait in the outbox", outbox.depth());
-      }
+      reportDown();
       return Next.AFTER_PAUSE;
     }
-    state.kafkaUp();
-    if (outbox.depth() == 0) {
-      log.info("audit outbox drained to Kafka");
+    if (state.kafkaUp()) {
+      log.info("Kafka acknowledges audit events again; {} wait in the outbox", outbox.depth());
     }
     return Next.AT_ONCE;
+  }
+
+  /** Waits for one acknowledgement; reports Kafka down as soon as it is late, then waits on. */
+  private void awaitAck(CompletableFuture<?> ack)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    long deadline = System.nanoTime() + sendTimeout.toNanos();
+    try {
+      ack.get(stallNanos, TimeUnit.NANOSECONDS);
+      return;
+    } catch (TimeoutException late) {
+      reportDown();
+    }
+    ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
+  private void reportDown() {
+    if (state.kafkaDown()) {
+      log.warn(
+          "Kafka does not acknowledge audit events; they wait in the outbox ({} now)",
+          outbox.depth());
+    }
   }
 }

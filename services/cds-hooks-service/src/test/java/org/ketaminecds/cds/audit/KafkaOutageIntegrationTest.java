@@ -85,11 +85,17 @@ class KafkaOutageIntegrationTest {
       expected.add("feedback:" + card);
       call(http, expected);
 
-      JsonNode audit = http.get("/actuator/health/readiness").json();
-      assertThat(audit.get("status").asText()).isEqualTo("UP");
-      assertThat(audit.at("/components/audit/details/mode").asText()).isEqualTo("outbox");
-      assertThat(audit.at("/components/audit/details/kafka").asText()).isEqualTo("down");
-      assertThat(audit.at("/components/audit/details/outboxDepth").asLong()).isPositive();
+      // The relay reports Kafka down once an acknowledgement is ack-timeout late.
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                JsonNode audit = http.get("/actuator/health/readiness").json();
+                assertThat(audit.get("status").asText()).isEqualTo("UP");
+                assertThat(audit.at("/components/audit/details/mode").asText()).isEqualTo("outbox");
+                assertThat(audit.at("/components/audit/details/kafka").asText()).isEqualTo("down");
+                assertThat(audit.at("/components/audit/details/outboxDepth").asLong()).isPositive();
+              });
 
       broker.start();
 

@@ -131,38 +131,6 @@ class OutboxTest {
   }
 
   @Test
-  void holdsAKey_fromAppendUntilItsLastEventIsRemoved_acrossReopening() {
-    try (Outbox outbox = new Outbox(directory, 100, CLOCK)) {
-      outbox.append(message("a", "patient-1"));
-      outbox.append(message("b", "patient-2"));
-      outbox.append(message("c", "patient-1"));
-    }
-    try (Outbox outbox = new Outbox(directory, 100, CLOCK)) {
-      assertThat(outbox.holds("patient-1")).isTrue();
-      assertThat(outbox.holds("patient-2")).isTrue();
-      assertThat(outbox.holds("patient-3")).isFalse();
-
-      outbox.removeThrough(outbox.head(2).get(1).seq());
-      assertThat(outbox.holds("patient-1")).isTrue();
-      assertThat(outbox.holds("patient-2")).isFalse();
-
-      outbox.removeThrough(outbox.head(1).get(0).seq());
-      assertThat(outbox.holds("patient-1")).isFalse();
-    }
-  }
-
-  @Test
-  void fullOutbox_doesNotHoldTheKeyOfAnEventItRefused() {
-    try (Outbox outbox = new Outbox(directory, 1, CLOCK)) {
-      outbox.append(message("a", "patient-1"));
-      assertThatThrownBy(() -> outbox.append(message("b", "patient-2")))
-          .isInstanceOf(Outbox.OutboxException.class);
-
-      assertThat(outbox.holds("patient-2")).isFalse();
-    }
-  }
-
-  @Test
   void closedOutbox_refusesAppends_soNoCallIsAnsweredAsDurableWhenItIsNot() {
     Outbox outbox = new Outbox(directory, 100, CLOCK);
     outbox.append(message("before"));
