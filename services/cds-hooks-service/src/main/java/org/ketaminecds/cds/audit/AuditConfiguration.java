@@ -29,6 +29,12 @@ class AuditConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(AuditConfiguration.class);
 
+  /**
+   * How late an acknowledgement of relayed events may be before Kafka is reported down (health,
+   * log). Well above a busy broker's worst moments, so the report does not flap under load.
+   */
+  static final Duration KAFKA_DOWN_AFTER = Duration.ofSeconds(2);
+
   /** Defaults an operator may change under {@code spring.kafka.producer.properties}. */
   private static final Map<String, Object> DEFAULTS =
       Map.of(
@@ -108,7 +114,7 @@ class AuditConfiguration {
         audit.topic(),
         audit.outbox().retryInterval(),
         sendTimeout,
-        audit.ackTimeout(),
+        KAFKA_DOWN_AFTER,
         meters);
   }
 

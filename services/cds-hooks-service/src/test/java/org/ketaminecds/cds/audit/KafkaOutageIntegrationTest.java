@@ -85,7 +85,7 @@ class KafkaOutageIntegrationTest {
       expected.add("feedback:" + card);
       call(http, expected);
 
-      // The relay reports Kafka down once an acknowledgement is ack-timeout late.
+      // The relay reports Kafka down once an acknowledgement is 2 s late.
       Awaitility.await()
           .atMost(Duration.ofSeconds(10))
           .untilAsserted(
