@@ -57,7 +57,7 @@ COPY --from=build /workspace/extracted/application/ ./
 
 # Heap as a share of the container's memory limit, leaving room for metaspace (HAPI's model
 # classes are large), threads and buffers: 40 % of the compose stack's 768 MB is ~307 MB of heap,
-# and the process stays under 600 MB resident at 500 calls/s (README, Performance). G1 with a 10 ms
+# and the process peaked at about 620 MB resident under the load benchmark (README, Performance). G1 with a 10 ms
 # pause goal, chosen explicitly: under 1792 MB the JVM would pick the single-threaded Serial
 # collector, whose pauses showed in the p99. Out of memory means exit so the orchestrator restarts
 # the container rather than leaving a half-working JVM. Replace the whole variable to tune.
@@ -65,7 +65,7 @@ ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:InitialRAMPercentage=20 -XX:+
     SERVER_PORT=8080 \
     CDS_AUDIT_OUTBOX_DIRECTORY=/var/lib/cds/audit-outbox
 
-# The audit outbox holds events Kafka has not yet acknowledged: it must outlive the container,
+# The audit outbox holds every event until Kafka has acknowledged it: it must outlive the container,
 # and each replica needs a volume of its own.
 VOLUME ["/var/lib/cds"]
 EXPOSE 8080
