@@ -1,5 +1,6 @@
 package org.ketaminecds.cds;
 
+import java.nio.ByteBuffer;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.UUID;
@@ -24,13 +25,8 @@ public final class RandomIds {
     RANDOM.get().nextBytes(bytes);
     bytes[6] = (byte) ((bytes[6] & 0x0f) | 0x40); // version 4
     bytes[8] = (byte) ((bytes[8] & 0x3f) | 0x80); // IETF variant
-    long most = 0;
-    long least = 0;
-    for (int i = 0; i < 8; i++) {
-      most = (most << 8) | (bytes[i] & 0xff);
-      least = (least << 8) | (bytes[i + 8] & 0xff);
-    }
-    return new UUID(most, least).toString();
+    ByteBuffer halves = ByteBuffer.wrap(bytes);
+    return new UUID(halves.getLong(), halves.getLong()).toString();
   }
 
   private static SecureRandom newGenerator() {

@@ -12,9 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param topic the Kafka topic events are written to
  * @param instanceId names this service instance in {@code ce_source} and {@code AuditEvent.source};
  *     letters, digits, dot, underscore and hyphen
- * @param ackTimeout how late Kafka's acknowledgement of relayed events may be before Kafka is
- *     reported down; and, should the outbox fail, how long a call waits for Kafka to acknowledge
- *     its event directly
+ * @param ackTimeout should the outbox fail, how long a call waits for Kafka to acknowledge its
+ *     event directly
  * @param pseudonymKey when set (at least 32 characters), patient ids are replaced by their
  *     HMAC-SHA256 under this key in events and record keys
  * @param cardIndexSize how many recent cards are remembered with their patient, so that feedback on
