@@ -3,9 +3,11 @@
 -- refuses a replayed jti. The plan's lines are dealt out to the threads; a thread stops once it has
 -- spent its share but a small reserve, which covers requests already on their way. Arguments:
 -- plan file, bodies directory, number of bodies, number of threads, reserve per thread.
--- The summary is written as JSON to the file named by BENCH_WRK_RESULT. wrk's own duration is its
--- -d limit even when the threads stopped earlier, so the threads time themselves (monotonic clock,
--- through LuaJIT's FFI) from their first request to their last answer.
+-- The summary is written as JSON to the file named by BENCH_WRK_RESULT. wrk itself waits out its -d
+-- limit even when every thread has stopped, so a stopping thread adds a line to the file named by
+-- BENCH_WRK_STOPPED and the harness interrupts wrk (SIGINT: it then reports as usual) once every
+-- thread has; the threads also time themselves (monotonic clock, through LuaJIT's FFI) from their
+-- first request to their last answer.
 
 local ffi = require("ffi")
 ffi.cdef[[
@@ -58,6 +60,11 @@ function request()
   sent = sent + 1
   if sent > budget and not stopping then
     stopping = true
+    local marker = io.open(os.getenv("BENCH_WRK_STOPPED"), "a")
+    if marker ~= nil then
+      marker:write(id, "\n")
+      marker:close()
+    end
     wrk.thread:stop()
   end
   -- Past the reserve a token is used twice: the service refuses it and wrk counts an error.

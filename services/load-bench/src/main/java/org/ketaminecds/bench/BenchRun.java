@@ -58,6 +58,12 @@ public final class BenchRun {
   static final double TARGET_P99_MS = 20;
 
   static final double TARGET_CEILING_SHARE = 0.5;
+
+  /**
+   * Gatling's own warm-up before the fixed-rate calls it measures ({@link FixedRateSimulation}).
+   */
+  static final Duration GATLING_WARM_UP = Duration.ofSeconds(10);
+
   static final long TARGET_RSS_BYTES = 600L * 1024 * 1024;
 
   private BenchRun() {}
@@ -171,15 +177,31 @@ public final class BenchRun {
     void fixedRate(String name, List<Workload.Body> bodies) throws Exception {
       String base = service.baseUrl();
       int requests = (int) Math.ceil(s.rate() * s.fixedDuration().toSeconds() * 1.1) + 100;
-      log.info("{}: minting {} tokens", name, requests);
+      int warmUpRequests = (int) Math.ceil(s.rate() * GATLING_WARM_UP.toSeconds() * 1.1) + 100;
+      log.info("{}: minting {} tokens", name, requests + warmUpRequests);
+      Workload.Plan warmUpPlan =
+          workload.plan(name + "WarmUp", bodies, warmUpRequests, issuer, base);
       Workload.Plan plan = workload.plan(name, bodies, requests, issuer, base);
       service.awaitIdle();
-      log.info("{}: {} calls/s for {} s", name, s.rate(), s.fixedDuration().toSeconds());
+      log.info(
+          "{}: {} calls/s for {} s after {} s of warm-up at that rate",
+          name,
+          s.rate(),
+          s.fixedDuration().toSeconds(),
+          GATLING_WARM_UP.toSeconds());
       phases.set(
           name,
           gatlingPhase(
               LoadTools.gatling(
-                  s.work(), workload, plan, base, s.rate(), s.fixedDuration(), sampler),
+                  s.work(),
+                  workload,
+                  warmUpPlan,
+                  GATLING_WARM_UP,
+                  plan,
+                  base,
+                  s.rate(),
+                  s.fixedDuration(),
+                  sampler),
               s.rate(),
               s.fixedDuration(),
               describe(bodies)));
@@ -236,7 +258,9 @@ public final class BenchRun {
             + rate
             + ").during("
             + duration.toSeconds()
-            + " s).randomized(), shared keep-alive connections");
+            + " s).randomized() after "
+            + GATLING_WARM_UP.toSeconds()
+            + " s at that rate not measured, shared keep-alive connections");
     phase.put("requests", requests);
     phase.put("offeredRatePerS", rate);
     phase.put("durationS", duration.toSeconds());

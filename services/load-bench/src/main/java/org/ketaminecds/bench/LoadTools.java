@@ -42,6 +42,8 @@ final class LoadTools {
     }
     Path result = work.resolve(plan.file().getFileName() + ".wrk.json");
     Files.deleteIfExists(result);
+    Path stopped = work.resolve(plan.file().getFileName() + ".wrk.stopped");
+    Files.deleteIfExists(stopped);
     int reserve = Math.max(16, 2 * connections / WRK_THREADS);
     ProcessBuilder builder =
         new ProcessBuilder(
@@ -61,12 +63,14 @@ final class LoadTools {
             Integer.toString(WRK_THREADS),
             Integer.toString(reserve));
     builder.environment().put("BENCH_WRK_RESULT", result.toString());
+    builder.environment().put("BENCH_WRK_STOPPED", stopped.toString());
     builder
         .redirectErrorStream(true)
         .redirectOutput(work.resolve(plan.file().getFileName() + ".wrk.log").toFile());
     // The threads read the plan before the first request: measure from then on.
     Process wrk = builder.start();
     Sampler.Window window = sampler.start(wrk.toHandle());
+    interruptOnceStopped(wrk, stopped, limit);
     await(wrk, limit.plusMinutes(2), "wrk");
     Sampler.Sample sample = window.stop();
     if (!Files.exists(result)) {
@@ -75,10 +79,16 @@ final class LoadTools {
     return new Measured(JSON.readTree(result.toFile()), sample);
   }
 
-  /** The open-model fixed-rate phase with Gatling ({@link FixedRateSimulation}). */
+  /**
+   * The open-model fixed-rate phase with Gatling ({@link FixedRateSimulation}): the warm-up plan at
+   * the rate for {@code warmUp}, then the measured plan for {@code duration}; the figures are the
+   * measured calls'.
+   */
   static Measured gatling(
       Path work,
       Workload workload,
+      Workload.Plan warmUpPlan,
+      Duration warmUp,
       Workload.Plan plan,
       String baseUrl,
       int rate,
@@ -101,6 +111,8 @@ final class LoadTools {
             System.getProperty("java.class.path"),
             "-Dbench.base-url=" + baseUrl,
             "-Dbench.plan=" + plan.file(),
+            "-Dbench.warmup-plan=" + warmUpPlan.file(),
+            "-Dbench.warmup-seconds=" + warmUp.toSeconds(),
             "-Dbench.bodies=" + workload.bodies(),
             "-Dbench.body-count=" + workload.bodyCount(),
             "-Dbench.rate=" + rate,
@@ -116,7 +128,7 @@ final class LoadTools {
             .redirectOutput(work.resolve("gatling.log").toFile());
     Process gatling = builder.start();
     Sampler.Window window = sampler.start(gatling.toHandle());
-    await(gatling, duration.plusMinutes(3), "Gatling");
+    await(gatling, duration.plus(warmUp).plusMinutes(3), "Gatling");
     Sampler.Sample sample = window.stop();
     Path stats;
     try (Stream<Path> runs = Files.list(results)) {
@@ -128,25 +140,48 @@ final class LoadTools {
               .orElseThrow(
                   () -> new IllegalStateException("Gatling wrote no report; see gatling.log"));
     }
-    return new Measured(statsOf(Files.readString(stats)), sample);
+    return new Measured(statsOf(Files.readString(stats), FixedRateSimulation.MEASURED), sample);
   }
 
   /**
-   * The global statistics of a Gatling report: {@code js/stats.js} assigns a JavaScript object
-   * whose {@code stats} member is JSON (numbers written as strings).
+   * The statistics of one request name in a Gatling report: {@code js/stats.js} assigns a
+   * JavaScript object whose {@code stats} members (the whole run's, then each request name's) are
+   * JSON, numbers written as strings.
    */
-  static JsonNode statsOf(String script) throws IOException {
-    int start = script.indexOf('{', script.indexOf("stats: {"));
-    int depth = 0;
-    for (int i = start; i < script.length(); i++) {
-      char c = script.charAt(i);
-      if (c == '{') {
-        depth++;
-      } else if (c == '}' && --depth == 0) {
-        return JSON.createObjectNode().set("stats", JSON.readTree(script.substring(start, i + 1)));
+  static JsonNode statsOf(String script, String request) throws IOException {
+    for (int at = script.indexOf("stats: {"); at >= 0; at = script.indexOf("stats: {", at + 1)) {
+      int start = script.indexOf('{', at);
+      int depth = 0;
+      for (int i = start; i < script.length(); i++) {
+        char c = script.charAt(i);
+        if (c == '{') {
+          depth++;
+        } else if (c == '}' && --depth == 0) {
+          JsonNode stats = JSON.readTree(script.substring(start, i + 1));
+          if (request.equals(stats.path("name").asText())) {
+            return JSON.createObjectNode().set("stats", stats);
+          }
+          break;
+        }
       }
     }
-    throw new IOException("no statistics in the Gatling report");
+    throw new IOException("no statistics of '" + request + "' in the Gatling report");
+  }
+
+  /**
+   * wrk waits out its whole duration even when every thread has spent its plan; once every thread
+   * has said so in {@code stopped}, SIGINT makes it report at once (as at the end of its duration).
+   */
+  private static void interruptOnceStopped(Process wrk, Path stopped, Duration limit)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (wrk.isAlive() && System.nanoTime() < deadline) {
+      if (Files.exists(stopped) && Files.readAllLines(stopped).size() >= WRK_THREADS) {
+        new ProcessBuilder("kill", "-INT", Long.toString(wrk.pid())).inheritIO().start().waitFor();
+        return;
+      }
+      wrk.waitFor(100, TimeUnit.MILLISECONDS);
+    }
   }
 
   private static void await(Process process, Duration limit, String name)

@@ -61,6 +61,7 @@ final class ServiceProcess implements AutoCloseable {
             jar.toString()));
     ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
     Map<String, String> env = builder.environment();
+    env.putAll(BenchSettings.CONTAINER_ENV);
     env.put("SERVER_PORT", Integer.toString(port));
     env.put("SERVER_ADDRESS", "127.0.0.1");
     env.put("MANAGEMENT_SERVER_PORT", Integer.toString(managementPort));

@@ -76,6 +76,14 @@ public final class SoakRun {
         samples.add(snapshot(0, service.pid(), null));
         for (int minute = 1; minute <= minutes; minute++) {
           int requests = rate * 60 + rate * 6;
+          int warmUpRequests = rate * (int) BenchRun.GATLING_WARM_UP.toSeconds() * 11 / 10 + 100;
+          Workload.Plan warmUp =
+              workload.plan(
+                  "soak" + minute + "WarmUp",
+                  workload.medications25(),
+                  warmUpRequests,
+                  issuer,
+                  service.baseUrl());
           Workload.Plan segment =
               workload.plan(
                   "soak" + minute, workload.medications25(), requests, issuer, service.baseUrl());
@@ -83,6 +91,8 @@ public final class SoakRun {
               LoadTools.gatling(
                   settings.work(),
                   workload,
+                  warmUp,
+                  BenchRun.GATLING_WARM_UP,
                   segment,
                   service.baseUrl(),
                   rate,

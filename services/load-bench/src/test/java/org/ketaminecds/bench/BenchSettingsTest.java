@@ -20,5 +20,8 @@ class BenchSettingsTest {
     // The image's options, plus the compose stack's memory limit that the container would impose.
     assertThat(BenchSettings.CONTAINER_JVM)
         .containsExactly(("-XX:MaxRAM=768m " + options.group(1)).split("\\s+"));
+    String text = Files.readString(dockerfile);
+    BenchSettings.CONTAINER_ENV.forEach(
+        (name, value) -> assertThat(text).contains("    " + name + "=" + value + " "));
   }
 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class LoadToolsTest {
 
   @Test
-  void gatlingStatistics_areReadFromTheReportScript() throws Exception {
+  void gatlingStatistics_ofTheMeasuredCalls_areReadFromTheReportScript() throws Exception {
     String script =
         """
         var stats = {
@@ -17,14 +17,25 @@ class LoadToolsTest {
         name: "All Requests",
         stats: {
             "name": "All Requests",
+            "numberOfRequests": { "total": "35012", "ok": "35010", "ko": "2" },
+            "percentiles3": { "total": "90", "ok": "90", "ko": "10001" }
+        },
+        contents: {
+        "req_warm-up": { type: "REQUEST", name: "warm-up", stats: {
+            "name": "warm-up",
+            "numberOfRequests": { "total": "5000", "ok": "5000", "ko": "0" },
+            "percentiles3": { "total": "300", "ok": "300", "ko": "-" }
+        } },
+        "req_call": { type: "REQUEST", name: "call", stats: {
+            "name": "call",
             "numberOfRequests": { "total": "30012", "ok": "30010", "ko": "2" },
             "percentiles3": { "total": "14", "ok": "14", "ko": "10001" },
             "group1": { "name": "t < 800 ms", "count": 30010 }
-        },
-        contents: { "req_call": { type: "REQUEST", stats: { "name": "call" } } }
+        } }
+        }
         }
         """;
-    JsonNode stats = LoadTools.statsOf(script).path("stats");
+    JsonNode stats = LoadTools.statsOf(script, "call").path("stats");
     assertThat(stats.path("numberOfRequests").path("total").asLong()).isEqualTo(30012);
     assertThat(stats.path("numberOfRequests").path("ko").asLong()).isEqualTo(2);
     assertThat(stats.path("percentiles3").path("total").asDouble()).isEqualTo(14);

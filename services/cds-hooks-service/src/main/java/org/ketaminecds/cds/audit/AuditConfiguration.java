@@ -1,6 +1,5 @@
 package org.ketaminecds.cds.audit;
 
-import ca.uhn.fhir.context.FhirContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -125,7 +124,6 @@ class AuditConfiguration {
       OutboxRelay relay,
       DeliveryState state,
       AuditProperties audit,
-      FhirContext fhir,
       MeterRegistry meters) {
     String instance = instanceId(audit.instanceId());
     var stream =
@@ -135,7 +133,6 @@ class AuditConfiguration {
         new PatientRefs(audit.pseudonymKey()),
         new CardIndex(audit.cardIndexSize()),
         stream,
-        fhir,
         instance);
   }
 

@@ -1,11 +1,8 @@
 package org.ketaminecds.cds.audit;
 
-import ca.uhn.fhir.context.FhirContext;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
-import org.hl7.fhir.r4.model.AuditEvent;
 import org.ketaminecds.cds.RandomIds;
 
 /**
@@ -18,7 +15,6 @@ final class KafkaAuditRecorder implements AuditRecorder {
   private final PatientRefs patients;
   private final CardIndex cards;
   private final AuditStream stream;
-  private final FhirContext fhir;
   private final String source;
 
   KafkaAuditRecorder(
@@ -26,13 +22,11 @@ final class KafkaAuditRecorder implements AuditRecorder {
       PatientRefs patients,
       CardIndex cards,
       AuditStream stream,
-      FhirContext fhir,
       String instanceId) {
     this.events = events;
     this.patients = patients;
     this.cards = cards;
     this.stream = stream;
-    this.fhir = fhir;
     this.source = AuditMessage.source(instanceId);
   }
 
@@ -40,7 +34,7 @@ final class KafkaAuditRecorder implements AuditRecorder {
   public void invocation(InvocationAudit record) {
     String id = RandomIds.uuid();
     Optional<PatientRef> patient = record.patientId().map(patients::of);
-    AuditEvent event = events.invocation(id, record, patient);
+    byte[] event = events.invocation(id, record, patient);
     // Without a patient (a call refused for lacking one) nothing needs ordering with it.
     String key = patient.map(PatientRef::value).or(record::hookInstance).orElse(id);
     stream.publish(message(id, AuditMessage.INVOCATION, record.recorded(), key, event));
@@ -52,17 +46,14 @@ final class KafkaAuditRecorder implements AuditRecorder {
   public void feedback(FeedbackAudit record) {
     String id = RandomIds.uuid();
     Optional<CardIndex.Origin> origin = cards.find(record.cardUuid());
-    AuditEvent event = events.feedback(id, record, origin);
+    byte[] event = events.feedback(id, record, origin);
     String key =
         origin.flatMap(CardIndex.Origin::patient).map(PatientRef::value).orElse(record.cardUuid());
     stream.publish(message(id, AuditMessage.FEEDBACK, record.recorded(), key, event));
   }
 
-  private AuditMessage message(
-      String id, String type, Instant recorded, String key, AuditEvent event) {
-    byte[] json =
-        fhir.newJsonParser().encodeResourceToString(event).getBytes(StandardCharsets.UTF_8);
+  private AuditMessage message(String id, String type, Instant recorded, String key, byte[] event) {
     // AuditEvent.recorded carries milliseconds; ce_time names the same instant.
-    return new AuditMessage(id, source, type, recorded.truncatedTo(ChronoUnit.MILLIS), key, json);
+    return new AuditMessage(id, source, type, recorded.truncatedTo(ChronoUnit.MILLIS), key, event);
   }
 }

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import org.ketaminecds.cds.errors.CdsException;
@@ -49,13 +51,7 @@ class Utf8RequestBodies extends RequestBodyAdviceAdapter {
       return message;
     }
     byte[] body = message.getBody().readAllBytes();
-    try {
-      StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(body));
-    } catch (CharacterCodingException e) {
+    if (!wellFormed(body)) {
       throw new CdsException(ErrorCode.MALFORMED_JSON, "request body is not valid UTF-8");
     }
     HttpHeaders headers = message.getHeaders();
@@ -70,5 +66,30 @@ class Utf8RequestBodies extends RequestBodyAdviceAdapter {
         return headers;
       }
     };
+  }
+
+  /**
+   * Decodes through a small buffer that is reused: the body's text is not needed, and decoding it
+   * whole would allocate twice its size again for every call.
+   */
+  static boolean wellFormed(byte[] body) {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(body);
+    CharBuffer out = CharBuffer.allocate(1024);
+    while (true) {
+      CoderResult result = decoder.decode(in, out, true);
+      if (result.isError()) {
+        return false;
+      }
+      if (result.isUnderflow()) {
+        out.clear();
+        return !decoder.flush(out).isError();
+      }
+      out.clear();
+    }
   }
 }

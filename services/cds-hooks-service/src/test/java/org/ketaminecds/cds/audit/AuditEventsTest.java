@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.StrictErrorHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +31,9 @@ class AuditEventsTest {
   @Test
   void answeredInvocation_validatesAndNamesEverythingComplianceNeeds() {
     AuditEvent event =
-        events.invocation("e1", answered(), Optional.of(new PatientRefs("").of("example-patient")));
+        parse(
+            events.invocation(
+                "e1", answered(), Optional.of(new PatientRefs("").of("example-patient"))));
 
     assertThat(errors(event)).isEmpty();
     String json = json(event);
@@ -69,7 +72,7 @@ class AuditEventsTest {
             Optional.of("missing_field"),
             Optional.empty());
 
-    AuditEvent event = events.invocation("e2", refused, Optional.empty());
+    AuditEvent event = parse(events.invocation("e2", refused, Optional.empty()));
 
     assertThat(errors(event)).isEmpty();
     assertThat(event.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._4);
@@ -95,7 +98,7 @@ class AuditEventsTest {
             Optional.of("unknown_service"),
             Optional.of(new CallerIdentity("https://ehr.example.org", "ehr-7", Optional.empty())));
 
-    AuditEvent event = events.invocation("e3", refused, Optional.empty());
+    AuditEvent event = parse(events.invocation("e3", refused, Optional.empty()));
 
     assertThat(errors(event)).isEmpty();
     assertThat(event.getOutcomeDesc()).isEqualTo("unknown_service");
@@ -129,7 +132,7 @@ class AuditEventsTest {
             record.errorCode(),
             Optional.of(caller));
 
-    AuditEvent event = events.invocation("e3", withCaller, Optional.empty());
+    AuditEvent event = parse(events.invocation("e3", withCaller, Optional.empty()));
 
     assertThat(errors(event)).isEmpty();
     var client =
@@ -163,7 +166,7 @@ class AuditEventsTest {
     var origin =
         new CardIndex.Origin(Optional.of(new PatientRefs("").of("example-patient")), "2025.1");
 
-    AuditEvent event = events.feedback("e4", feedback, Optional.of(origin));
+    AuditEvent event = parse(events.feedback("e4", feedback, Optional.of(origin)));
 
     assertThat(errors(event)).isEmpty();
     assertThat(json(event))
@@ -187,7 +190,7 @@ class AuditEventsTest {
             NOW,
             Optional.empty());
 
-    AuditEvent event = events.feedback("e5", feedback, Optional.empty());
+    AuditEvent event = parse(events.feedback("e5", feedback, Optional.empty()));
 
     assertThat(errors(event)).isEmpty();
     assertThat(json(event)).doesNotContain("Patient/");
@@ -201,7 +204,7 @@ class AuditEventsTest {
         HexFormat.of().formatHex(mac.doFinal("example-patient".getBytes(StandardCharsets.UTF_8)));
 
     PatientRef ref = new PatientRefs(KEY).of("example-patient");
-    AuditEvent event = events.invocation("e6", answered(), Optional.of(ref));
+    AuditEvent event = parse(events.invocation("e6", answered(), Optional.of(ref)));
 
     assertThat(ref.value()).isEqualTo(expected);
     assertThat(errors(event)).isEmpty();
@@ -219,7 +222,7 @@ class AuditEventsTest {
 
   @Test
   void profile_refusesAnEventWithoutTheServiceAgent() {
-    AuditEvent event = events.invocation("e7", answered(), Optional.empty());
+    AuditEvent event = parse(events.invocation("e7", answered(), Optional.empty()));
     event.getAgent().removeIf(a -> a.getType().getCodingFirstRep().getCode().equals("110152"));
 
     assertThat(errors(event)).anyMatch(e -> e.contains("agent:service"));
@@ -230,7 +233,7 @@ class AuditEventsTest {
     var feedback =
         new FeedbackAudit(
             NOW, "s", "card-1", "accepted", List.of(), Optional.empty(), NOW, Optional.empty());
-    AuditEvent event = events.feedback("e8", feedback, Optional.empty());
+    AuditEvent event = parse(events.feedback("e8", feedback, Optional.empty()));
     event
         .addAgent()
         .setType(
@@ -247,7 +250,7 @@ class AuditEventsTest {
 
   @Test
   void profile_refusesAnEntityOfAnUnknownKind() {
-    AuditEvent event = events.invocation("e9", answered(), Optional.empty());
+    AuditEvent event = parse(events.invocation("e9", answered(), Optional.empty()));
     event.addEntity().setName("token").setType(new Coding("urn:example", "token", null));
 
     assertThat(errors(event)).anyMatch(e -> e.contains("slicing is CLOSED"));
@@ -273,7 +276,7 @@ class AuditEventsTest {
             record.errorCode(),
             record.caller());
 
-    assertThat(errors(events.invocation("e10", bad, Optional.empty())))
+    assertThat(errors(parse(events.invocation("e10", bad, Optional.empty()))))
         .anyMatch(e -> e.contains("kcds-7"));
   }
 
@@ -293,6 +296,46 @@ class AuditEventsTest {
         200,
         Optional.empty(),
         Optional.empty());
+  }
+
+  @Test
+  void everyKindOfEvent_isExactlyWhatHapiWritesForIt() {
+    var caller =
+        Optional.of(new CallerIdentity("https://ehr.example.org", "ehr-7", Optional.of("a")));
+    var feedback =
+        new FeedbackAudit(
+            NOW,
+            "ketamine-order-sign",
+            "card-1",
+            "overridden",
+            List.of("s-1"),
+            Optional.of(
+                new FeedbackAudit.OverrideReason(
+                    Optional.of("urn:reasons"),
+                    Optional.of("other"),
+                    Optional.of("Other"),
+                    Optional.of("quote \" and ünïcödé"))),
+            NOW,
+            caller);
+    var origin = new CardIndex.Origin(Optional.of(new PatientRefs(KEY).of("p-1")), "2025.1");
+    List<byte[]> written =
+        List.of(
+            events.invocation("a", answered(), Optional.of(new PatientRefs("").of("p-1"))),
+            events.invocation("b", answered(), Optional.empty()),
+            events.feedback("c", feedback, Optional.of(origin)),
+            events.feedback("d", feedback, Optional.empty()));
+    for (byte[] event : written) {
+      String ours = new String(event, StandardCharsets.UTF_8);
+      assertThat(ours).isEqualTo(json(parse(event)));
+      assertThat(errors(parse(event))).isEmpty();
+    }
+  }
+
+  /** Strict: an element R4 does not define would fail here rather than be dropped. */
+  private static AuditEvent parse(byte[] json) {
+    return FHIR.newJsonParser()
+        .setParserErrorHandler(new StrictErrorHandler())
+        .parseResource(AuditEvent.class, new String(json, StandardCharsets.UTF_8));
   }
 
   private static String json(AuditEvent event) {
