@@ -267,9 +267,8 @@ public final class BenchRun {
     long total = stats.path("numberOfRequests").path("total").asLong();
     long ko = stats.path("numberOfRequests").path("ko").asLong();
     phase.put("responses", total);
-    phase.put(
-        "throughputPerS",
-        round(stats.path("meanNumberOfRequestsPerSecond").path("total").asDouble(), 1));
+    // Gatling's own mean rate divides by the whole run, warm-up included.
+    phase.put("throughputPerS", round((double) total / duration.toSeconds(), 1));
     phase.put("errors", ko);
     ObjectNode latency = phase.putObject("latencyMs");
     latency.put("p50", stats.path("percentiles1").path("total").asDouble());

@@ -34,10 +34,15 @@ class AuditConfiguration {
    */
   static final Duration KAFKA_DOWN_AFTER = Duration.ofSeconds(2);
 
-  /** Defaults an operator may change under {@code spring.kafka.producer.properties}. */
+  /**
+   * Defaults an operator may change under {@code spring.kafka.producer.properties}. No call waits
+   * for Kafka while the outbox takes events, so the relay's sends may linger 5 ms to travel in
+   * fewer, larger requests: at 500 calls/s, sending each event at once cost the service a tenth of
+   * its CPU in the producer alone (issue 7).
+   */
   private static final Map<String, Object> DEFAULTS =
       Map.of(
-          ProducerConfig.LINGER_MS_CONFIG, 0,
+          ProducerConfig.LINGER_MS_CONFIG, 5,
           ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
           ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
 
