@@ -210,7 +210,7 @@ class HookRequestReader {
         .forEachRemaining(
             e -> {
               JsonNode value = e.getValue();
-              if (!value.isNull() && !value.isObject()) {
+              if (!value.isNull() && !value.isObject() && HookBody.Deferred.of(value) == null) {
                 throw CdsException.invalid(
                     "prefetch." + e.getKey(), "must be a FHIR resource or null");
               }

@@ -30,8 +30,10 @@ class RequestLimits {
   }
 
   private void entries(JsonNode resource, String field) {
+    HookBody.Deferred deferred = HookBody.Deferred.of(resource);
     JsonNode entry = resource.path("entry");
-    if (entry.isArray() && entry.size() > maxEntries) {
+    int count = deferred != null ? deferred.entries() : entry.isArray() ? entry.size() : 0;
+    if (count > maxEntries) {
       throw CdsException.invalid(field, "has more than " + maxEntries + " entries");
     }
   }
