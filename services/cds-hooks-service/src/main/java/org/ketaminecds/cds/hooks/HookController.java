@@ -35,9 +35,9 @@ class HookController {
       produces = MediaType.APPLICATION_JSON_VALUE)
   CdsResponse invoke(
       @PathVariable String id,
-      @RequestBody HookBody body,
+      @RequestBody JsonNode body,
       @AuthenticationPrincipal CallerIdentity caller) {
-    return hooks.invoke(id, body.tree(), baseUrl(), Optional.ofNullable(caller));
+    return hooks.invoke(id, body, baseUrl(), Optional.ofNullable(caller));
   }
 
   @PostMapping(

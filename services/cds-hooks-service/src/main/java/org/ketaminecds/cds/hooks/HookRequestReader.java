@@ -210,7 +210,7 @@ class HookRequestReader {
         .forEachRemaining(
             e -> {
               JsonNode value = e.getValue();
-              if (!value.isNull() && !value.isObject() && HookBody.Deferred.of(value) == null) {
+              if (!value.isNull() && !value.isObject()) {
                 throw CdsException.invalid(
                     "prefetch." + e.getKey(), "must be a FHIR resource or null");
               }

@@ -30,10 +30,8 @@ class RequestLimits {
   }
 
   private void entries(JsonNode resource, String field) {
-    HookBody.Deferred deferred = HookBody.Deferred.of(resource);
     JsonNode entry = resource.path("entry");
-    int count = deferred != null ? deferred.entries() : entry.isArray() ? entry.size() : 0;
-    if (count > maxEntries) {
+    if (entry.isArray() && entry.size() > maxEntries) {
       throw CdsException.invalid(field, "has more than " + maxEntries + " entries");
     }
   }

@@ -23,7 +23,6 @@ import org.ketaminecds.cds.discovery.CdsServiceCatalog;
 import org.ketaminecds.cds.errors.CdsException;
 import org.ketaminecds.cds.fhir.FhirJson;
 import org.ketaminecds.cds.fhir.PatientMatch;
-import org.ketaminecds.cds.hooks.HookBody;
 import org.ketaminecds.cds.hooks.HookRequest;
 import org.ketaminecds.cds.security.FhirServerPolicy;
 import org.slf4j.Logger;
@@ -82,9 +81,6 @@ public class PatientRecordAssembler {
     Map<String, String> toFetch = new LinkedHashMap<>();
     for (String key : templates.keySet()) {
       JsonNode given = request.prefetch().get(key);
-      if (given != null) {
-        given = HookBody.Deferred.read(given);
-      }
       if (given == null) {
         toFetch.put(key, templates.get(key));
       } else if (given.isNull()) {
