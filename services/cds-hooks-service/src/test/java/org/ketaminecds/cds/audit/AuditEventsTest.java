@@ -149,18 +149,13 @@ class AuditEventsTest {
   @Test
   void overriddenFeedback_validatesWithReasonAndThePatientOfItsCard() {
     var feedback =
-        new FeedbackAudit(
-            NOW,
-            "ketamine-order-sign",
-            "card-1",
-            "overridden",
+        overridden(
             List.of(),
-            Optional.of(
-                new FeedbackAudit.OverrideReason(
-                    Optional.of("https://ketamine-cds.example.org/fhir/CodeSystem/override"),
-                    Optional.of("benefit-outweighs-risk"),
-                    Optional.of("Benefit outweighs risk"),
-                    Optional.of("monitored in ICU"))),
+            new FeedbackAudit.OverrideReason(
+                Optional.of("https://ketamine-cds.example.org/fhir/CodeSystem/override"),
+                Optional.of("benefit-outweighs-risk"),
+                Optional.of("Benefit outweighs risk"),
+                Optional.of("monitored in ICU")),
             Instant.parse("2025-03-01T10:16:00Z"),
             Optional.empty());
     var origin =
@@ -303,18 +298,13 @@ class AuditEventsTest {
     var caller =
         Optional.of(new CallerIdentity("https://ehr.example.org", "ehr-7", Optional.of("a")));
     var feedback =
-        new FeedbackAudit(
-            NOW,
-            "ketamine-order-sign",
-            "card-1",
-            "overridden",
+        overridden(
             List.of("s-1"),
-            Optional.of(
-                new FeedbackAudit.OverrideReason(
-                    Optional.of("urn:reasons"),
-                    Optional.of("other"),
-                    Optional.of("Other"),
-                    Optional.of("quote \" and ünïcödé"))),
+            new FeedbackAudit.OverrideReason(
+                Optional.of("urn:reasons"),
+                Optional.of("other"),
+                Optional.of("Other"),
+                Optional.of("quote \" and ünïcödé")),
             NOW,
             caller);
     var origin = new CardIndex.Origin(Optional.of(new PatientRefs(KEY).of("p-1")), "2025.1");
@@ -329,6 +319,23 @@ class AuditEventsTest {
       assertThat(ours).isEqualTo(json(parse(event)));
       assertThat(errors(parse(event))).isEmpty();
     }
+  }
+
+  /** Feedback overriding card-1 of ketamine-order-sign. */
+  private static FeedbackAudit overridden(
+      List<String> acceptedSuggestions,
+      FeedbackAudit.OverrideReason reason,
+      Instant outcomeTimestamp,
+      Optional<CallerIdentity> caller) {
+    return new FeedbackAudit(
+        NOW,
+        "ketamine-order-sign",
+        "card-1",
+        "overridden",
+        acceptedSuggestions,
+        Optional.of(reason),
+        outcomeTimestamp,
+        caller);
   }
 
   /** Strict: an element R4 does not define would fail here rather than be dropped. */
