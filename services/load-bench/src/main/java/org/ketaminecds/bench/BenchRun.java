@@ -58,13 +58,12 @@ public final class BenchRun {
   static final double TARGET_P99_MS = 20;
 
   static final double TARGET_CEILING_SHARE = 0.5;
+  static final long TARGET_RSS_BYTES = 600L * 1024 * 1024;
 
   /**
    * Gatling's own warm-up before the fixed-rate calls it measures ({@link FixedRateSimulation}).
    */
   static final Duration GATLING_WARM_UP = Duration.ofSeconds(10);
-
-  static final long TARGET_RSS_BYTES = 600L * 1024 * 1024;
 
   private BenchRun() {}
 
@@ -176,8 +175,8 @@ public final class BenchRun {
     /** The open-model phase at the configured rate, with Gatling. */
     void fixedRate(String name, List<Workload.Body> bodies) throws Exception {
       String base = service.baseUrl();
-      int requests = (int) Math.ceil(s.rate() * s.fixedDuration().toSeconds() * 1.1) + 100;
-      int warmUpRequests = (int) Math.ceil(s.rate() * GATLING_WARM_UP.toSeconds() * 1.1) + 100;
+      int requests = gatlingTokens(s.rate(), s.fixedDuration());
+      int warmUpRequests = gatlingTokens(s.rate(), GATLING_WARM_UP);
       log.info("{}: minting {} tokens", name, requests + warmUpRequests);
       Workload.Plan warmUpPlan =
           workload.plan(name + "WarmUp", bodies, warmUpRequests, issuer, base);
@@ -246,6 +245,14 @@ public final class BenchRun {
     }
     sample(phase, m.sample());
     return phase;
+  }
+
+  /**
+   * Tokens for an open-model Gatling run at {@code rate} for {@code duration}: its randomised
+   * arrivals may exceed the mean, and a call without a token of its own would be refused.
+   */
+  static int gatlingTokens(int rate, Duration duration) {
+    return (int) Math.ceil(rate * duration.toSeconds() * 1.1) + 100;
   }
 
   static ObjectNode gatlingPhase(

@@ -75,8 +75,8 @@ public final class SoakRun {
         ArrayNode samples = report.putArray("minutes");
         samples.add(snapshot(0, service.pid(), null));
         for (int minute = 1; minute <= minutes; minute++) {
-          int requests = rate * 60 + rate * 6;
-          int warmUpRequests = rate * (int) BenchRun.GATLING_WARM_UP.toSeconds() * 11 / 10 + 100;
+          int requests = BenchRun.gatlingTokens(rate, Duration.ofMinutes(1));
+          int warmUpRequests = BenchRun.gatlingTokens(rate, BenchRun.GATLING_WARM_UP);
           Workload.Plan warmUp =
               workload.plan(
                   "soak" + minute + "WarmUp",
