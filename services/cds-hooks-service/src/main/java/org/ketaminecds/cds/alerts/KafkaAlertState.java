@@ -13,15 +13,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -29,6 +30,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -109,43 +111,55 @@ class KafkaAlertState implements AlertState, SmartLifecycle {
     for (Entry entry : batch) {
       entries.merge(entry.key(), entry, KafkaAlertState::later);
     }
-    // Sends run on their own thread: a producer waiting for an unreachable broker must never
-    // hold up a clinician's order.
-    Future<?> sent;
+    // Sends are handed to their own thread: a producer waiting for an unreachable broker (metadata,
+    // a full buffer) must never hold up a clinician's order.
+    CompletableFuture<Void> acknowledged = new CompletableFuture<>();
     try {
-      sent = writer.submit(() -> send(batch));
+      writer.execute(() -> send(batch, acknowledged));
     } catch (RejectedExecutionException e) {
       failures.increment();
       return;
     }
     if (awaitDurable) {
       try {
-        sent.get(properties.catchUpTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        acknowledged.get(properties.catchUpTimeout().toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (ExecutionException | TimeoutException e) {
-        failures.increment();
+        // Counted where the send failed; a late acknowledgement is counted here.
+        if (e instanceof TimeoutException) {
+          failures.increment();
+        }
       }
     }
   }
 
-  private void send(List<Entry> batch) {
+  /**
+   * Hands the batch to the producer and returns without waiting for Kafka: the writer is free for
+   * the next call's entries at once, and entries sent while a request is in flight travel together
+   * in the next one. {@code acknowledged} completes when Kafka has every entry of the batch.
+   */
+  private void send(List<Entry> batch, CompletableFuture<Void> acknowledged) {
+    AtomicInteger waiting = new AtomicInteger(batch.size());
+    Callback callback =
+        (metadata, failure) -> {
+          if (failure != null) {
+            if (acknowledged.completeExceptionally(failure)) {
+              failures.increment();
+              log.warn(
+                  "alert state could not be written to Kafka: {}",
+                  failure.getClass().getSimpleName());
+            }
+          } else if (waiting.decrementAndGet() == 0) {
+            acknowledged.complete(null);
+          }
+        };
     try {
-      var sends =
-          batch.stream()
-              .map(
-                  e ->
-                      producer.send(
-                          new ProducerRecord<>(properties.stateTopic(), e.key(), encode(e))))
-              .toList();
-      for (var send : sends) {
-        send.get();
+      for (Entry e : batch) {
+        producer.send(new ProducerRecord<>(properties.stateTopic(), e.key(), encode(e)), callback);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | RuntimeException e) {
-      failures.increment();
-      log.warn("alert state could not be written to Kafka: {}", e.getClass().getSimpleName());
+    } catch (RuntimeException e) {
+      callback.onCompletion(null, e);
     }
   }
 

@@ -9,6 +9,7 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import com.nimbusds.jwt.proc.JWTProcessor;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
@@ -20,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
-import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
 /**
  * The CDS clients this service trusts, built once from {@code cds.security.issuers} and checked
@@ -51,22 +50,24 @@ final class TrustedIssuers {
   }
 
   /**
-   * One trusted client: its accepted algorithms, a decoder per JWK Set URL it may use (the
+   * One trusted client: its accepted algorithms, a signature check per JWK Set URL it may use (the
    * configured one and any jku allowed), and the FHIR servers it may point us at.
    */
   record Issuer(
       String issuer,
       Set<JWSAlgorithm> algorithms,
       String jwksUrl,
-      Map<String, NimbusJwtDecoder> decoders,
+      Map<String, JWTProcessor<SecurityContext>> processors,
       Set<String> fhirServers) {
 
-    /** The decoder for the token's {@code jku} (or the configured JWK Set when it has none). */
-    Optional<NimbusJwtDecoder> decoder(URI jku) {
+    /**
+     * The signature check for the token's {@code jku} (or the configured JWK Set when it has none).
+     */
+    Optional<JWTProcessor<SecurityContext>> processor(URI jku) {
       if (jku == null) {
-        return Optional.of(decoders.get(jwksUrl));
+        return Optional.of(processors.get(jwksUrl));
       }
-      return Urls.canonical(jku.toString()).map(decoders::get);
+      return Urls.canonical(jku.toString()).map(processors::get);
     }
   }
 
@@ -113,17 +114,18 @@ final class TrustedIssuers {
       throw new IllegalStateException(path + ".algorithms must name at least one algorithm");
     }
     String jwksUrl = secureUrl(config.jwksUrl(), path + ".jwks-url");
-    Map<String, NimbusJwtDecoder> decoders = new HashMap<>();
-    decoders.put(jwksUrl, decoder(jwksUrl, algorithms, properties.jwksTimeout()));
+    Map<String, JWTProcessor<SecurityContext>> processors = new HashMap<>();
+    processors.put(jwksUrl, processor(jwksUrl, algorithms, properties.jwksTimeout()));
     for (int j = 0; j < config.jkuAllowList().size(); j++) {
       String jku = secureUrl(config.jkuAllowList().get(j), path + ".jku-allow-list[" + j + "]");
-      decoders.computeIfAbsent(jku, url -> decoder(url, algorithms, properties.jwksTimeout()));
+      processors.computeIfAbsent(jku, url -> processor(url, algorithms, properties.jwksTimeout()));
     }
     Set<String> fhirServers = new LinkedHashSet<>();
     for (int j = 0; j < config.fhirServers().size(); j++) {
       fhirServers.add(secureUrl(config.fhirServers().get(j), path + ".fhir-servers[" + j + "]"));
     }
-    return new Issuer(config.issuer(), Set.copyOf(algorithms), jwksUrl, decoders, fhirServers);
+    return new Issuer(
+        config.issuer(), Set.copyOf(algorithms), jwksUrl, Map.copyOf(processors), fhirServers);
   }
 
   private static String secureUrl(String url, String path) {
@@ -144,12 +146,14 @@ final class TrustedIssuers {
   }
 
   /**
-   * Spring Security's decoder over a Nimbus processor of our own making: keys come only from this
-   * URL (cached, refreshed at most every 30 s when an unknown kid appears), the header's algorithm
-   * must be one of the issuer's, {@code typ} must be JWT or absent. Claims are checked afterwards,
-   * one by one, by {@link TokenVerifier}, so each failure gets its own reason.
+   * The Nimbus processor Spring Security's {@code NimbusJwtDecoder} would wrap, configured here:
+   * keys come only from this URL (cached, refreshed at most every 30 s when an unknown kid
+   * appears), the header's algorithm must be one of the issuer's, {@code typ} must be JWT or
+   * absent. {@link TokenVerifier} hands it the token it has already parsed (the decoder would parse
+   * it a second time and copy every claim) and checks the claims afterwards, one by one, so each
+   * failure gets its own reason.
    */
-  private static NimbusJwtDecoder decoder(
+  private static JWTProcessor<SecurityContext> processor(
       String url, Set<JWSAlgorithm> algorithms, Duration timeout) {
     URL jwkSetUrl;
     try {
@@ -167,8 +171,6 @@ final class TrustedIssuers {
     processor.setJWSKeySelector(
         new KidKeySelector(new JWSVerificationKeySelector<>(Set.copyOf(algorithms), keys)));
     processor.setJWTClaimsSetVerifier((claims, context) -> {});
-    NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
-    decoder.setJwtValidator(jwt -> OAuth2TokenValidatorResult.success());
-    return decoder;
+    return processor;
   }
 }

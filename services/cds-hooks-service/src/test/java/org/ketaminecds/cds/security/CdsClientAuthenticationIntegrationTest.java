@@ -11,6 +11,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -202,6 +203,26 @@ class CdsClientAuthenticationIntegrationTest extends SecuredServiceTestBase {
             "has no expiry (exp)",
             true),
         bad("no jti", u -> rs384(claims(u).jwtID(null).build()), "has no unique id (jti)", true),
+        bad(
+            "not valid yet (nbf ahead)",
+            u -> rs384(claims(u).notBeforeTime(Date.from(Instant.now().plusSeconds(180))).build()),
+            "is not valid yet (nbf)",
+            true),
+        bad(
+            "no iat",
+            u -> rs384(claims(u).issueTime(null).build()),
+            "has no issue time (iat)",
+            true),
+        bad(
+            "jti a number, not a string",
+            u -> rs384(claims(u).claim("jti", 4711).build()),
+            "not a well-formed JWT",
+            false),
+        bad(
+            "tenant an object, not a string",
+            u -> rs384(claims(u).claim("tenant", Map.of("id", "x")).build()),
+            "jti, sub or tenant claim is not a short string",
+            true),
         bad("not a JWT", u -> "not-a-jwt", "not a well-formed JWT", false));
   }
 
