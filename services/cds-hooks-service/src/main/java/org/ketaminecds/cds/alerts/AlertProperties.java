@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     topic; set the same value on every replica
  * @param catchUpTimeout how long a call waits to see state written by other replicas
  * @param initialLoadTimeout how long start-up waits to read the state other replicas left
+ * @param maxEntries most entries a replica keeps in memory; beyond it those expiring soonest are
+ *     dropped (their alerts are then shown, not filtered)
  */
 @ConfigurationProperties(prefix = "cds.alerts")
 public record AlertProperties(
@@ -31,4 +33,12 @@ public record AlertProperties(
     @DefaultValue("cds.alert-state") String stateTopic,
     @DefaultValue("") String stateKey,
     @DefaultValue("250ms") Duration catchUpTimeout,
-    @DefaultValue("3s") Duration initialLoadTimeout) {}
+    @DefaultValue("3s") Duration initialLoadTimeout,
+    @DefaultValue("50000") int maxEntries) {
+
+  public AlertProperties {
+    if (maxEntries < 1) {
+      throw new IllegalArgumentException("cds.alerts.max-entries must be at least 1");
+    }
+  }
+}

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +68,7 @@ class KafkaAlertState implements AlertState, SmartLifecycle {
   private final Object progress = new Object();
   private final AtomicBoolean running = new AtomicBoolean();
   private final Counter failures;
+  private final Counter evicted;
   private KafkaProducer<String, String> producer;
   private KafkaConsumer<String, String> consumer;
   private Admin admin;
@@ -100,6 +102,12 @@ class KafkaAlertState implements AlertState, SmartLifecycle {
     this.failures =
         Counter.builder("cds.alerts.state.failures")
             .description("Alert-state reads or writes that could not reach Kafka")
+            .register(meters);
+    this.evicted =
+        Counter.builder("cds.alerts.state.evicted")
+            .description(
+                "Live alert-state entries dropped to stay within cds.alerts.max-entries; their"
+                    + " alerts are shown again rather than filtered")
             .register(meters);
     Gauge.builder("cds.alerts.state.entries", entries, Map::size)
         .description("Alert-state entries held by this replica")
@@ -264,6 +272,8 @@ class KafkaAlertState implements AlertState, SmartLifecycle {
   private void read() {
     while (running.get()) {
       try {
+        // First, so the bound holds while Kafka is away too (puts still land in the map).
+        pruneExpired(clock.instant());
         if (consumer.assignment().isEmpty() && !assign()) {
           continue;
         }
@@ -273,7 +283,6 @@ class KafkaAlertState implements AlertState, SmartLifecycle {
         for (ConsumerRecord<String, String> record : records) {
           apply(record, now);
         }
-        pruneExpired(now);
         synchronized (progress) {
           for (TopicPartition partition : consumer.assignment()) {
             applied.put(partition, consumer.position(partition));
@@ -353,10 +362,26 @@ class KafkaAlertState implements AlertState, SmartLifecycle {
     }
   }
 
+  /**
+   * Drops expired entries once a minute, and at once when the map outgrows {@code maxEntries}: then
+   * also the live entries that expire soonest, down to nine tenths of the bound, so memory stays
+   * bounded under any load (a forgotten entry only means an alert is shown rather than filtered).
+   */
   private void pruneExpired(Instant now) {
-    if (now.isAfter(lastPrune.plusSeconds(60))) {
-      entries.values().removeIf(e -> !e.expires().isAfter(now));
-      lastPrune = now;
+    boolean full = entries.size() > properties.maxEntries();
+    if (!full && !now.isAfter(lastPrune.plusSeconds(60))) {
+      return;
+    }
+    entries.values().removeIf(e -> !e.expires().isAfter(now));
+    lastPrune = now;
+    int excess = entries.size() - properties.maxEntries() * 9 / 10;
+    if (full && excess > 0) {
+      entries.values().stream()
+          .sorted(Comparator.comparing(Entry::expires))
+          .limit(excess)
+          .toList()
+          .forEach(e -> entries.remove(e.key(), e));
+      evicted.increment(excess);
     }
   }
 

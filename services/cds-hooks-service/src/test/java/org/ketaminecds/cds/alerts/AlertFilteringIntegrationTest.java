@@ -1,11 +1,13 @@
 package org.ketaminecds.cds.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.ketaminecds.cds.testing.HookRequests.medicationRequest;
 import static org.ketaminecds.cds.testing.HookRequests.patient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,20 +61,28 @@ class AlertFilteringIntegrationTest {
     broker.destroy();
   }
 
-  static CdsHttp replica() {
-    ConfigurableApplicationContext context =
-        new SpringApplicationBuilder(CdsHooksApplication.class, TestClock.class)
-            // Command-line arguments: they outrank application.yml, as the tests need.
-            .run(
+  static CdsHttp replica(String... settings) {
+    return new CdsHttp(((WebServerApplicationContext) start(settings)).getWebServer().getPort());
+  }
+
+  static ConfigurableApplicationContext start(String... settings) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
                 "--server.port=0",
                 "--server.address=127.0.0.1",
                 "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
                 "--cds.alerts.state-key=test-secret",
                 // Trust the test EHR whose tokens CdsHttp sends.
                 "--cds.security.issuers[0].issuer=" + TestTokens.ISSUER,
-                "--cds.security.issuers[0].jwks-url=" + TestTokens.jwksUrl());
+                "--cds.security.issuers[0].jwks-url=" + TestTokens.jwksUrl()));
+    args.addAll(List.of(settings));
+    ConfigurableApplicationContext context =
+        new SpringApplicationBuilder(CdsHooksApplication.class, TestClock.class)
+            // Command-line arguments: they outrank application.yml, as the tests need.
+            .run(args.toArray(String[]::new));
     replicas.add(context);
-    return new CdsHttp(((WebServerApplicationContext) context).getWebServer().getPort());
+    return context;
   }
 
   @TestConfiguration
@@ -150,6 +160,36 @@ class AlertFilteringIntegrationTest {
     assertThat(atSign.findValuesAsText("summary"))
         .anyMatch(s -> s.toLowerCase().contains("phenelzine"))
         .noneMatch(s -> s.toLowerCase().contains("alprazolam"));
+  }
+
+  @Test
+  void beyondMaxEntries_theSoonestToExpireAreForgotten_andTheirAlertsShownAgain() {
+    // Its own topic, so the other tests' entries do not count against this replica's bound.
+    ConfigurableApplicationContext context =
+        start("--cds.alerts.max-entries=6", "--cds.alerts.state-topic=cds.alert-state-bounded");
+    CdsHttp bounded = new CdsHttp(((WebServerApplicationContext) context).getWebServer().getPort());
+    MeterRegistry meters = context.getBean(MeterRegistry.class);
+    // Each select remembers two entries for the alprazolam warning: shown (12 h) and its card
+    // (24 h). A minute apart, so the first patient's "shown" entry expires first.
+    List<String> patients = List.of(newPatient(), newPatient(), newPatient(), newPatient());
+    for (String patient : patients) {
+      cards(bounded, SELECT, order("order-select", patient, true));
+      CLOCK.advance(Duration.ofMinutes(1));
+    }
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> meters.get("cds.alerts.state.evicted").counter().count() >= 3);
+    assertThat(meters.get("cds.alerts.state.entries").gauge().value()).isLessThanOrEqualTo(6);
+
+    JsonNode latest = cards(bounded, SIGN, order("order-sign", patients.get(3), true));
+    assertThat(latest.findValuesAsText("summary"))
+        .as("the latest patient's entry was kept: not repeated")
+        .noneMatch(s -> s.toLowerCase().contains("alprazolam"));
+    JsonNode first = cards(bounded, SIGN, order("order-sign", patients.get(0), true));
+    assertThat(first.findValuesAsText("summary"))
+        .as("the first patient's entry was forgotten: shown again, never silently dropped")
+        .anyMatch(s -> s.toLowerCase().contains("alprazolam"));
   }
 
   @Test
