@@ -58,6 +58,8 @@ class KafkaAlertState implements AlertState, SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(KafkaAlertState.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration LOAD_POLL = Duration.ofMillis(200);
+  private static final Duration FOLLOW_POLL = Duration.ofSeconds(1);
 
   private final AlertProperties properties;
   private final Clock clock;
@@ -277,7 +279,10 @@ class KafkaAlertState implements AlertState, SmartLifecycle {
         if (consumer.assignment().isEmpty() && !assign()) {
           continue;
         }
-        var records = consumer.poll(Duration.ofMillis(200));
+        // Short polls until the initial load is done (start-up waits for it); then long ones: a
+        // poll returns as soon as records arrive, and each call costs the client milliseconds of
+        // CPU however little it finds (measured idle: 70 ms of CPU a second at 200 ms, 29 at 1 s).
+        var records = consumer.poll(loaded.getCount() == 0 ? FOLLOW_POLL : LOAD_POLL);
         boolean wasLoaded = loaded.getCount() == 0;
         Instant now = clock.instant();
         for (ConsumerRecord<String, String> record : records) {
