@@ -99,7 +99,8 @@ final class ServiceProcess implements AutoCloseable {
    * Waits until the service has finished what the last phase left it (requests a load generator
    * gave up on are still served, the outbox drains): its CPU use stays under 15 % of a core for a
    * second, or two minutes have passed. Not lower: an idle service's alert-state reader alone (a
-   * Kafka consumer following its topic) takes 5 to 12 % of a core.
+   * Kafka consumer following its topic) takes about 3 % of a core, and took 7 % or more before its
+   * polls were lengthened.
    */
   void awaitIdle() {
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
