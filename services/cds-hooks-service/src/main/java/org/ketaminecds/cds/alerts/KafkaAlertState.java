@@ -150,6 +150,10 @@ class KafkaAlertState implements AlertState, SmartLifecycle {
    * in the next one. {@code acknowledged} completes when Kafka has every entry of the batch.
    */
   private void send(List<Entry> batch, CompletableFuture<Void> acknowledged) {
+    if (batch.isEmpty()) {
+      acknowledged.complete(null);
+      return;
+    }
     AtomicInteger waiting = new AtomicInteger(batch.size());
     Callback callback =
         (metadata, failure) -> {
