@@ -62,7 +62,11 @@ class AlertFilteringIntegrationTest {
   }
 
   static CdsHttp replica(String... settings) {
-    return new CdsHttp(((WebServerApplicationContext) start(settings)).getWebServer().getPort());
+    return http(start(settings));
+  }
+
+  static CdsHttp http(ConfigurableApplicationContext replica) {
+    return new CdsHttp(((WebServerApplicationContext) replica).getWebServer().getPort());
   }
 
   static ConfigurableApplicationContext start(String... settings) {
@@ -167,7 +171,7 @@ class AlertFilteringIntegrationTest {
     // Its own topic, so the other tests' entries do not count against this replica's bound.
     ConfigurableApplicationContext context =
         start("--cds.alerts.max-entries=6", "--cds.alerts.state-topic=cds.alert-state-bounded");
-    CdsHttp bounded = new CdsHttp(((WebServerApplicationContext) context).getWebServer().getPort());
+    CdsHttp bounded = http(context);
     MeterRegistry meters = context.getBean(MeterRegistry.class);
     // Each select remembers two entries for the alprazolam warning: shown (12 h) and its card
     // (24 h). A minute apart, so the first patient's "shown" entry expires first.
