@@ -35,7 +35,7 @@ class HookController {
       produces = MediaType.APPLICATION_JSON_VALUE)
   CdsResponse invoke(
       @PathVariable String id,
-      @RequestBody HookBody body,
+      @RequestBody JsonNode body,
       @AuthenticationPrincipal CallerIdentity caller) {
     return hooks.invoke(id, body, baseUrl(), Optional.ofNullable(caller));
   }

@@ -18,7 +18,7 @@ public record HookRequest(
     Optional<String> fhirServer,
     Optional<FhirAuthorization> fhirAuthorization,
     OrderContext context,
-    Map<String, PrefetchValue> prefetch,
+    Map<String, JsonNode> prefetch,
     Optional<JsonNode> extension) {
 
   public HookRequest {

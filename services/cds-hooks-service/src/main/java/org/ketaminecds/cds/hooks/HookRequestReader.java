@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,8 +41,7 @@ class HookRequestReader {
     this.fhir = fhir;
   }
 
-  HookRequest read(CdsService service, HookBody call) {
-    JsonNode body = call.head();
+  HookRequest read(CdsService service, JsonNode body) {
     if (body == null || !body.isObject()) {
       throw new CdsException(ErrorCode.MALFORMED_JSON, "request body must be a JSON object");
     }
@@ -77,9 +77,7 @@ class HookRequestReader {
         fhirServer,
         authorization,
         orderContext(service.hookType(), context),
-        call.prefetch()
-            .map(HookRequestReader::prefetch)
-            .orElseGet(() -> prefetch(body.get("prefetch"))),
+        prefetch(body.get("prefetch")),
         Optional.ofNullable(body.get("extension")).filter(e -> !e.isNull()).map(this::extension));
   }
 
@@ -200,22 +198,25 @@ class HookRequestReader {
             text(node, "subject", "fhirAuthorization.subject")));
   }
 
-  /** A prefetch that is not an object: absent, JSON null, or refused. */
-  private static Map<String, PrefetchValue> prefetch(JsonNode node) {
+  private Map<String, JsonNode> prefetch(JsonNode node) {
     if (node == null || node.isNull()) {
       return Map.of();
     }
-    throw CdsException.invalid("prefetch", "must be an object of prefetch keys");
-  }
-
-  private static Map<String, PrefetchValue> prefetch(Map<String, PrefetchValue> values) {
-    values.forEach(
-        (key, value) -> {
-          if (!value.isNull() && !value.isObject()) {
-            throw CdsException.invalid("prefetch." + key, "must be a FHIR resource or null");
-          }
-        });
-    return values;
+    if (!node.isObject()) {
+      throw CdsException.invalid("prefetch", "must be an object of prefetch keys");
+    }
+    Map<String, JsonNode> prefetch = new LinkedHashMap<>();
+    node.fields()
+        .forEachRemaining(
+            e -> {
+              JsonNode value = e.getValue();
+              if (!value.isNull() && !value.isObject()) {
+                throw CdsException.invalid(
+                    "prefetch." + e.getKey(), "must be a FHIR resource or null");
+              }
+              prefetch.put(e.getKey(), value);
+            });
+    return prefetch;
   }
 
   private JsonNode extension(JsonNode node) {

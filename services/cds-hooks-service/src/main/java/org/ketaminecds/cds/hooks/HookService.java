@@ -64,7 +64,7 @@ public class HookService {
    * @param caller the authenticated CDS client, when authentication is on
    */
   public CdsResponse invoke(
-      String serviceId, HookBody body, String baseUrl, Optional<CallerIdentity> caller) {
+      String serviceId, JsonNode body, String baseUrl, Optional<CallerIdentity> caller) {
     long start = System.nanoTime();
     CdsService service = service(serviceId);
     HookRequest request = null;
@@ -124,7 +124,7 @@ public class HookService {
   private InvocationAudit record(
       CdsService service,
       HookRequest request,
-      HookBody body,
+      JsonNode body,
       List<Card> cards,
       long start,
       int status,
@@ -135,11 +135,9 @@ public class HookService {
         clock.instant(),
         service.id(),
         Optional.of(service.hook()),
-        valid.map(HookRequest::hookInstance).or(() -> text(body.head(), "hookInstance")),
-        valid.map(r -> r.context().userId()).or(() -> text(body.head().path("context"), "userId")),
-        valid
-            .map(r -> r.context().patientId())
-            .or(() -> text(body.head().path("context"), "patientId")),
+        valid.map(HookRequest::hookInstance).or(() -> text(body, "hookInstance")),
+        valid.map(r -> r.context().userId()).or(() -> text(body.path("context"), "userId")),
+        valid.map(r -> r.context().patientId()).or(() -> text(body.path("context"), "patientId")),
         valid.flatMap(r -> r.context().encounterId()),
         valid.map(r -> draftOrderIds(r.context().draftOrders())).orElse(List.of()),
         cards.stream()

@@ -18,24 +18,20 @@ class RequestLimits {
     this.maxEntries = properties.maxBundleEntries();
   }
 
-  void check(HookBody call) {
-    JsonNode body = call.head();
+  void check(JsonNode body) {
     if (body == null || !body.isObject()) {
       return;
     }
-    JsonNode drafts = body.path("context").path("draftOrders").path("entry");
-    if (drafts.isArray()) {
-      check(drafts.size(), "context.draftOrders");
+    entries(body.path("context").path("draftOrders"), "context.draftOrders");
+    JsonNode prefetch = body.path("prefetch");
+    if (prefetch.isObject()) {
+      prefetch.fields().forEachRemaining(e -> entries(e.getValue(), "prefetch." + e.getKey()));
     }
-    call.prefetch()
-        .ifPresent(
-            prefetch ->
-                prefetch.forEach(
-                    (key, value) -> value.entries().ifPresent(n -> check(n, "prefetch." + key))));
   }
 
-  private void check(int entries, String field) {
-    if (entries > maxEntries) {
+  private void entries(JsonNode resource, String field) {
+    JsonNode entry = resource.path("entry");
+    if (entry.isArray() && entry.size() > maxEntries) {
       throw CdsException.invalid(field, "has more than " + maxEntries + " entries");
     }
   }

@@ -24,7 +24,6 @@ import org.ketaminecds.cds.errors.CdsException;
 import org.ketaminecds.cds.fhir.FhirJson;
 import org.ketaminecds.cds.fhir.PatientMatch;
 import org.ketaminecds.cds.hooks.HookRequest;
-import org.ketaminecds.cds.hooks.PrefetchValue;
 import org.ketaminecds.cds.security.FhirServerPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,14 +80,14 @@ public class PatientRecordAssembler {
     Set<String> unavailable = new HashSet<>();
     Map<String, String> toFetch = new LinkedHashMap<>();
     for (String key : templates.keySet()) {
-      PrefetchValue given = request.prefetch().get(key);
+      JsonNode given = request.prefetch().get(key);
       if (given == null) {
         toFetch.put(key, templates.get(key));
       } else if (given.isNull()) {
         data.put(key, List.of());
       } else {
         String field = "prefetch." + key;
-        List<Resource> resources = resources(given.tree(field), templates.get(key), field);
+        List<Resource> resources = resources(given, templates.get(key), field);
         Optional<Resource> theirs = ofAnotherPatient(request, resources);
         if (theirs.isPresent()) {
           // The EHR's own mistake in this very request: refused, naming the key, never the ids.
