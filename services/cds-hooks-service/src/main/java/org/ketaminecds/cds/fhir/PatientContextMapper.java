@@ -32,6 +32,11 @@ public final class PatientContextMapper {
       Set.of("refuted", "entered-in-error", "unconfirmed", "provisional", "differential");
   private static final Set<String> USABLE_OBSERVATION = Set.of("final", "amended", "corrected");
 
+  /** The range of blood-pressure values that can be real readings, in mmHg. */
+  static final double MIN_MM_HG = 1;
+
+  static final double MAX_MM_HG = 400;
+
   public PatientContext map(
       Optional<Patient> patient,
       List<Condition> conditions,
@@ -128,6 +133,11 @@ public final class PatientContextMapper {
     double value = q.getValue().doubleValue();
     if ("kPa".equalsIgnoreCase(q.getCode()) || "kPa".equalsIgnoreCase(q.getUnit())) {
       value = value * 7.50062;
+    }
+    // A value no blood pressure has (zero, negative, or a unit or keying error such as 3e9)
+    // tells nothing about the patient; it is read as no value, never as a low or a high one.
+    if (!(value >= MIN_MM_HG && value <= MAX_MM_HG)) {
+      return OptionalInt.empty();
     }
     return OptionalInt.of((int) Math.round(value));
   }
