@@ -30,6 +30,10 @@ public final class AuditTopic implements AutoCloseable {
       return headers.get("ce_id");
     }
 
+    public String ceType() {
+      return headers.get("ce_type");
+    }
+
     public AuditEvent event() {
       return FHIR.newJsonParser().parseResource(AuditEvent.class, json);
     }
@@ -58,16 +62,48 @@ public final class AuditTopic implements AutoCloseable {
 
   /** Everything received so far, after one more poll. */
   public synchronized List<Received> poll() {
+    if (assigned()) {
+      fetch();
+    }
+    return List.copyOf(received);
+  }
+
+  /**
+   * Everything the topic holds now: reads until the end offsets of this moment. A call's events are
+   * recorded before it is answered, so after an answer this sees every event the call left.
+   */
+  public synchronized List<Received> readToEnd() {
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(this::assigned);
+    Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(10))
+        .until(
+            () -> {
+              fetch();
+              return end.entrySet().stream()
+                  .allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+            });
+    return List.copyOf(received);
+  }
+
+  /** Reads from the beginning once the topic exists; false while it does not. */
+  private boolean assigned() {
     if (consumer.assignment().isEmpty()) {
       var partitions = consumer.listTopics(Duration.ofSeconds(5)).get(topic);
       if (partitions == null) {
-        return List.copyOf(received);
+        return false;
       }
       List<TopicPartition> assigned =
           partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
       consumer.assign(assigned);
       consumer.seekToBeginning(assigned);
     }
+    return true;
+  }
+
+  private void fetch() {
     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
       Map<String, String> headers = new LinkedHashMap<>();
       for (Header h : r.headers()) {
@@ -77,7 +113,6 @@ public final class AuditTopic implements AutoCloseable {
           new Received(
               r.key(), headers, new String(r.value(), StandardCharsets.UTF_8), r.partition()));
     }
-    return List.copyOf(received);
   }
 
   /** Waits until at least {@code count} received records match, and returns all that match. */

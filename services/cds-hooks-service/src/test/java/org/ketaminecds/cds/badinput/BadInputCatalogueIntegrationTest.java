@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.ketaminecds.cds.audit.AuditTopic;
 import org.ketaminecds.cds.security.TestTokens;
 import org.ketaminecds.cds.testing.TestFhirServer;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -79,7 +80,7 @@ class BadInputCatalogueIntegrationTest {
 
   static final String RUN = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
 
-  static AuditLog audit;
+  static AuditTopic audit;
   static Instant started;
   static final Map<String, Integer> answers = new TreeMap<>();
 
@@ -111,7 +112,7 @@ class BadInputCatalogueIntegrationTest {
               .getConfigurationProperties()
               .get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
       audit =
-          new AuditLog(
+          new AuditTopic(
               servers instanceof List<?> list
                   ? String.join(",", list.stream().map(String::valueOf).toList())
                   : String.valueOf(servers),
@@ -200,12 +201,14 @@ class BadInputCatalogueIntegrationTest {
         .atMost(Duration.ofSeconds(30))
         .pollDelay(Duration.ZERO)
         .until(() -> meters.get("cds.audit.outbox.depth").gauge().value() == 0);
-    List<AuditLog.Entry> events =
-        audit.readToEnd().stream().filter(e -> subject.equals(e.clientSubject())).toList();
-    assertThat(events.stream().map(AuditLog.Entry::ceId).distinct())
+    List<AuditTopic.Received> events =
+        audit.readToEnd().stream()
+            .filter(r -> r.mentions(subject) && subject.equals(clientSubject(r.event())))
+            .toList();
+    assertThat(events.stream().map(AuditTopic.Received::ceId).distinct())
         .as("%s: audit events of this call", c.id())
         .hasSize(1);
-    AuditLog.Entry entry = events.get(0);
+    AuditTopic.Received entry = events.get(0);
     for (String secret : PRIVATE) {
       assertThat(entry.json()).doesNotContain(secret);
     }
@@ -223,6 +226,15 @@ class BadInputCatalogueIntegrationTest {
     } else {
       assertThat(event.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0);
     }
+  }
+
+  /** The JWT subject of the calling client as the event names it (null when it names none). */
+  private static String clientSubject(AuditEvent event) {
+    return event.getAgent().stream()
+        .filter(a -> a.getWho().getIdentifier().hasValue())
+        .map(a -> a.getWho().getIdentifier().getValue())
+        .findFirst()
+        .orElse(null);
   }
 
   /** The error code of an answer with a JSON error body. */
