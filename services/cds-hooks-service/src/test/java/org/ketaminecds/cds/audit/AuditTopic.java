@@ -73,7 +73,10 @@ public final class AuditTopic implements AutoCloseable {
    * recorded before it is answered, so after an answer this sees every event the call left.
    */
   public synchronized List<Received> readToEnd() {
-    Awaitility.await().atMost(Duration.ofSeconds(30)).until(this::assigned);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .pollDelay(Duration.ZERO)
+        .until(this::assigned);
     Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
     Awaitility.await()
         .atMost(Duration.ofSeconds(30))
