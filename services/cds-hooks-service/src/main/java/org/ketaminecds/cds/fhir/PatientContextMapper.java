@@ -32,10 +32,10 @@ public final class PatientContextMapper {
       Set.of("refuted", "entered-in-error", "unconfirmed", "provisional", "differential");
   private static final Set<String> USABLE_OBSERVATION = Set.of("final", "amended", "corrected");
 
-  /** The range of blood-pressure values that can be real readings, in mmHg. */
-  static final double MIN_MM_HG = 1;
+  /** Blood-pressure values outside this range, in mmHg, are no real readings. */
+  private static final double MIN_MM_HG = 1;
 
-  static final double MAX_MM_HG = 400;
+  private static final double MAX_MM_HG = 400;
 
   public PatientContext map(
       Optional<Patient> patient,
