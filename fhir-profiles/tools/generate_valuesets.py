@@ -20,7 +20,7 @@ import pathlib
 HERE = pathlib.Path(__file__).resolve().parent
 OUT = HERE.parent / "valuesets"
 BASE = "https://ketamine-cds.example.org/fhir"
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 DATE = "2026-11-21"
 PUBLISHER = "Ketamine CDS knowledge team (pharmacy informatics)"
 
@@ -28,6 +28,8 @@ RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 ATC = "http://www.whocc.no/atc"
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
+ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
+ICD10 = "http://hl7.org/fhir/sid/icd-10"
 
 UNVERIFIED = BASE + "/StructureDefinition/code-unverified"
 INGREDIENT = BASE + "/StructureDefinition/ingredient"
@@ -35,6 +37,8 @@ BRAND_USE = {"system": BASE + "/CodeSystem/designation-use", "code": "brand-name
              "display": "Brand or trade name"}
 SYNONYM_USE = {"system": BASE + "/CodeSystem/designation-use", "code": "synonym",
                "display": "Other name used in free text"}
+EXCLUDED_USE = {"system": BASE + "/CodeSystem/designation-use", "code": "excluded-phrase",
+                "display": "Phrase that does not mean this concept (blocks the names inside it)"}
 
 # Brand (trade) names, matched in free text when no code is recognised. US brands unless noted.
 BRANDS = {
@@ -236,6 +240,110 @@ UNVERIFIED_CONDITION_GROUPS = {
 }
 
 
+# ICD-10 categories per condition group: problem lists carry ICD-10-CM (US) or WHO ICD-10 codes as
+# often as SNOMED CT. The brief gives SNOMED CT only; these categories were chosen by the knowledge
+# team from the ICD-10-CM tabular list (CDC/NCHS, FY2026) and the WHO ICD-10 2019 tabular list, to
+# cover what the brief's SNOMED CT concept covers. Each is an is-a filter: the code and every code
+# below it (I25 includes I25.10). (ICD-10-CM codes, WHO ICD-10 codes).
+ICD_CATEGORIES = {
+    "bp-sensitive-vascular-disease": (
+        # aortic aneurysm and dissection; other aneurysm; cerebral aneurysm (nonruptured); aneurysm
+        # of the pulmonary and coronary arteries; aortic aneurysm in other diseases; nontraumatic
+        # subarachnoid, intracerebral and other intracranial haemorrhage and their sequelae;
+        # arteriovenous malformations (peripheral, precerebral, cerebral).
+        ["I71", "I72", "I67.1", "I28.1", "I25.4", "I79.0", "I60", "I61", "I62", "I69.0", "I69.1",
+         "I69.2", "Q27.3", "Q28.0", "Q28.1", "Q28.2", "Q28.3"],
+        ["I71", "I72", "I67.1", "I28.1", "I25.4", "I79.0", "I60", "I61", "I62", "I69.0", "I69.1",
+         "I69.2", "Q27.3", "Q28.0", "Q28.1", "Q28.2", "Q28.3"]),
+    "hypertension": (
+        # hypertensive diseases; hypertension in pregnancy (pre-existing, gestational,
+        # pre-eclampsia, eclampsia, unspecified).
+        ["I10", "I11", "I12", "I13", "I15", "I16", "I1A", "O10", "O11", "O13", "O14", "O15", "O16"],
+        ["I10", "I11", "I12", "I13", "I15", "O10", "O11", "O13", "O14", "O15", "O16"]),
+    "cardiovascular-disease": (
+        # ischaemic heart diseases; heart failure (also with hypertensive heart disease);
+        # cerebral infarction, stroke, sequelae of cerebrovascular disease, history of stroke.
+        ["I20", "I21", "I22", "I23", "I24", "I25", "I50", "I11.0", "I13.0", "I13.2", "I09.81",
+         "I63", "I69", "Z86.73"],
+        ["I20", "I21", "I22", "I23", "I24", "I25", "I50", "I11.0", "I13.0", "I13.2", "I63",
+         "I64", "I69", "Z86.73"]),
+    "psychotic-disorder": (
+        # schizophrenia, delusional, brief psychotic, schizoaffective and other psychotic
+        # disorders; mood episodes with psychotic features.
+        ["F20", "F22", "F23", "F24", "F25", "F28", "F29", "F30.2", "F31.2", "F31.5", "F31.64",
+         "F32.3", "F33.3"],
+        ["F20", "F22", "F23", "F24", "F25", "F28", "F29", "F30.2", "F31.2", "F31.5", "F32.3",
+         "F33.3"]),
+    "seizure-disorder": (
+        # epilepsy and recurrent seizures (ICD-10-CM codes status epilepticus inside G40).
+        ["G40"],
+        ["G40", "G41"]),
+    "glaucoma": (
+        # glaucoma (glaucoma suspect and ocular hypertension included), glaucoma in other
+        # diseases, congenital glaucoma.
+        ["H40", "H42", "Q15.0"],
+        ["H40", "H42", "Q15.0"]),
+    "liver-disease": (
+        # diseases of liver; viral hepatitis.
+        ["K70", "K71", "K72", "K73", "K74", "K75", "K76", "K77", "B15", "B16", "B17", "B18",
+         "B19"],
+        ["K70", "K71", "K72", "K73", "K74", "K75", "K76", "K77", "B15", "B16", "B17", "B18",
+         "B19"]),
+    "pregnancy": (
+        # pregnant state; supervision of normal and high-risk pregnancy; weeks of gestation.
+        ["Z33.1", "Z34", "O09", "Z3A"],
+        ["Z33", "Z34", "Z35"]),
+    "alcohol-use-disorder": (
+        # alcohol abuse / harmful use; alcohol dependence.
+        ["F10.1", "F10.2"],
+        ["F10.1", "F10.2"]),
+}
+
+# Names of common, more specific conditions below the brief's concepts, and abbreviations seen on
+# problem lists; matched in free text like the group's own names.
+MORE_CONDITION_NAMES = {
+    "bp-sensitive-vascular-disease": [
+        "aortic dissection", "dissection of aorta", "subarachnoid hemorrhage",
+        "subarachnoid haemorrhage", "avm", "aaa"],
+    "hypertension": [
+        "htn", "hypertensive heart disease", "hypertensive chronic kidney disease",
+        "hypertensive crisis", "hypertensive urgency", "hypertensive emergency",
+        "pre eclampsia", "preeclampsia"],
+    "cardiovascular-disease": [
+        "myocardial infarction", "angina", "coronary heart disease", "coronary atherosclerosis",
+        "atherosclerotic heart disease", "cerebral infarction", "cad", "chf", "cva"],
+    "psychotic-disorder": [
+        "delusional disorder", "schizophreniform disorder", "psychotic features",
+        "psychotic symptoms"],
+    "seizure-disorder": ["status epilepticus", "epileptic"],
+    "liver-disease": [
+        "hepatitis", "fatty liver", "steatohepatitis", "hepatic steatosis", "nafld", "nash",
+        "masld", "mash", "portal hypertension", "hepatic encephalopathy"],
+}
+
+# Phrases that contain a group's name but do not mean the condition. Each is longer than the name
+# inside it, so the name does not match there. Beyond these, every name of every group is excluded
+# after a negation or in a family history (NOT_THE_PATIENT): "without heart failure" in the
+# ICD-10-CM title of I11.9, "family history of stroke".
+EXCLUDED_PHRASES = {
+    "hypertension": [
+        "pulmonary hypertension", "pulmonary arterial hypertension", "pulmonary htn",
+        "intracranial hypertension"],
+    "cardiovascular-disease": [
+        "heat stroke", "ludwig's angina", "ludwig angina", "vincent's angina"],
+    "seizure-disorder": ["non epileptic", "psychogenic non epileptic"],
+    "liver-disease": [
+        "hepatitis a vaccination", "hepatitis b vaccination", "hepatitis a vaccine",
+        "hepatitis b vaccine", "immune to hepatitis", "screening for hepatitis",
+        "hepatitis b screening", "hepatitis c screening"],
+    "pregnancy": [
+        "not pregnant", "not currently pregnant", "negative pregnancy test",
+        "pregnancy test negative", "pregnancy ruled out"],
+}
+NOT_THE_PATIENT = ["without {}", "no {}", "not {}", "{} ruled out", "family history of {}",
+                   "family history {}", "fh {}"]
+
+
 def read_csv(name):
     with open(HERE / "sources" / name, newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
@@ -345,18 +453,36 @@ def main():
 
     for groups, unverified in ((CONDITION_GROUPS, False), (UNVERIFIED_CONDITION_GROUPS, True)):
         for name, (title, codes, names, scope) in groups.items():
+            names = names + MORE_CONDITION_NAMES.get(name, [])
+            excluded = EXCLUDED_PHRASES.get(name, []) + [
+                f.format(n) for n in names for f in NOT_THE_PATIENT]
             first = True
             concepts = []
             for code, display in codes:
-                extra = [{"use": SYNONYM_USE, "value": n} for n in names] if first else []
+                extra = ([{"use": SYNONYM_USE, "value": n} for n in names]
+                         + [{"use": EXCLUDED_USE, "value": n} for n in excluded]) if first else []
                 concepts.append(concept(code, display, unverified=unverified, names=extra))
                 first = False
+            cm, who = ICD_CATEGORIES[name]
             source = ("SNOMED CT codes flagged code-unverified." if unverified else
                       "SNOMED CT codes as given in the clinical brief (KETAMINE-INTERACTIONS.md,"
                       " patient conditions table); not yet checked against a SNOMED CT release.")
-            description = (f"{scope} {source} Matched by exact code; the names (designations)"
-                           " match free text when no listed code is present.")
-            written.append(write(name, title, description, [{"system": SNOMED, "concept": concepts}]))
+            description = (
+                f"{scope} {source} Matched by exact code. ICD-10-CM categories {', '.join(cm)} and"
+                f" WHO ICD-10 categories {', '.join(who)} (is-a filters: the code and every code"
+                " below it) were chosen by the knowledge team from the ICD-10-CM (FY2026) and WHO"
+                " ICD-10 (2019) tabular lists to cover the same conditions; the brief gives SNOMED"
+                " CT only. The names (designations) match free text; where names overlap the"
+                " longest counts, and excluded phrases (another condition, a negation, a family"
+                " member's condition) stop the names inside them.")
+            includes = [
+                {"system": SNOMED, "concept": concepts},
+                {"system": ICD10CM,
+                 "filter": [{"property": "concept", "op": "is-a", "value": c} for c in cm]},
+                {"system": ICD10,
+                 "filter": [{"property": "concept", "op": "is-a", "value": c} for c in who]},
+            ]
+            written.append(write(name, title, description, includes))
 
     written.append(write(
         "blood-pressure", "Blood-pressure observations",

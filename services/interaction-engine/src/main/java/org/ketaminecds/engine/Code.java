@@ -1,6 +1,7 @@
 package org.ketaminecds.engine;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /** A coded concept: a system URI and a code. Displays are kept apart, as names, for matching. */
@@ -10,15 +11,38 @@ public record Code(String system, String code) {
   public static final String ATC = "http://www.whocc.no/atc";
   public static final String SNOMED = "http://snomed.info/sct";
   public static final String LOINC = "http://loinc.org";
+  public static final String ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm";
+  public static final String ICD10 = "http://hl7.org/fhir/sid/icd-10";
+
+  /**
+   * The HL7 OIDs of the systems we read, as some EHRs (and CDA-derived FHIR) send them instead of
+   * the canonical URI; FHIR R4 names both for each system (terminologies-systems.html).
+   */
+  private static final Map<String, String> BY_OID =
+      Map.of(
+          "urn:oid:2.16.840.1.113883.6.88", RXNORM,
+          "urn:oid:2.16.840.1.113883.6.73", ATC,
+          "urn:oid:2.16.840.1.113883.6.96", SNOMED,
+          "urn:oid:2.16.840.1.113883.6.1", LOINC,
+          "urn:oid:2.16.840.1.113883.6.90", ICD10CM,
+          "urn:oid:2.16.840.1.113883.6.3", ICD10);
 
   public Code {
     Objects.requireNonNull(system, "system");
     Objects.requireNonNull(code, "code");
     system = system.trim();
     code = code.trim();
+    if (system.startsWith("urn:oid:")) {
+      system = BY_OID.getOrDefault(system, system);
+    }
     // ATC codes are case-insensitive in practice; EHRs send both "n06ab06" and "N06AB06".
     if (ATC.equals(system)) {
       code = code.toUpperCase(Locale.ROOT);
+    }
+    // ICD-10 codes arrive as "I25.10", "I2510" and "i25.10": one form, so a category ("I25")
+    // matches every code below it by prefix.
+    if (ICD10CM.equals(system) || ICD10.equals(system)) {
+      code = code.replace(".", "").toUpperCase(Locale.ROOT);
     }
   }
 

@@ -80,6 +80,10 @@ final class Fixtures {
     return new Condition("Condition/" + ++ids, List.of(Code.snomed(snomed)), List.of(name));
   }
 
+  static Condition condition(String system, String code, String name) {
+    return new Condition("Condition/" + ++ids, List.of(new Code(system, code)), List.of(name));
+  }
+
   static Condition conditionText(String name) {
     return new Condition("Condition/" + ++ids, List.of(), List.of(name));
   }

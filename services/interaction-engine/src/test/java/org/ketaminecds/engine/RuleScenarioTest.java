@@ -1,6 +1,7 @@
 package org.ketaminecds.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.ketaminecds.engine.Code.ICD10CM;
 import static org.ketaminecds.engine.Fixtures.PACK;
 import static org.ketaminecds.engine.Fixtures.TODAY;
 import static org.ketaminecds.engine.Fixtures.atc;
@@ -351,6 +352,11 @@ class RuleScenarioTest {
             patient().condition(condition("23986001", "Glaucoma")),
             fires("glaucoma", INFO)),
         scenario(
+            "ocular hypertension is glaucoma, not hypertension",
+            patient().condition(condition("4210003", "Ocular hypertension")),
+            fires("glaucoma", INFO),
+            silent("hypertension")),
+        scenario(
             "cirrhosis is a warning",
             patient().condition(condition("19943007", "Cirrhosis of liver")),
             fires("liver-disease", WARNING)),
@@ -369,6 +375,86 @@ class RuleScenarioTest {
             silent("glaucoma"),
             silent("liver-disease"),
             silent("pregnancy")),
+        // Conditions as problem lists code them: ICD-10-CM, WHO ICD-10, OIDs, names
+        scenario(
+            "ICD-10-CM I11.9 is hypertension, and its title's 'without heart failure' is not",
+            patient()
+                .condition(
+                    condition(
+                        ICD10CM, "I11.9", "Hypertensive heart disease without heart failure")),
+            fires("hypertension", WARNING),
+            silent("cardiovascular-disease")),
+        scenario(
+            "ICD-10-CM I25.10 without dot or name is coded ischaemic heart disease",
+            patient().condition(condition(ICD10CM, "I2510", "")),
+            fires("cardiovascular-disease", WARNING)),
+        scenario(
+            "WHO ICD-10 I67.1 (cerebral aneurysm) is critical",
+            patient().condition(condition(Code.ICD10, "I67.1", "Cerebral aneurysm, nonruptured")),
+            fires("bp-sensitive-vascular-disease", CRITICAL)),
+        scenario(
+            "ICD-10-CM F33.3 (depression with psychotic symptoms) is a psychotic disorder",
+            patient()
+                .condition(
+                    condition(
+                        ICD10CM,
+                        "F33.3",
+                        "Major depressive disorder, recurrent, severe with psychotic symptoms")),
+            fires("psychotic-disorder", WARNING)),
+        scenario(
+            "ICD-10-CM F33.2, 'without psychotic features', is not",
+            patient()
+                .condition(
+                    condition(
+                        ICD10CM,
+                        "F33.2",
+                        "Major depressive disorder, recurrent severe without psychotic features")),
+            silent("psychotic-disorder")),
+        scenario(
+            "ICD-10-CM G40.909, H40.11X0, K76.0 and Z34.00 by code alone",
+            patient()
+                .condition(condition(ICD10CM, "G40.909", ""))
+                .condition(condition(ICD10CM, "h40.11x0", ""))
+                .condition(condition(ICD10CM, "K76.0", ""))
+                .condition(condition(ICD10CM, "Z34.00", "")),
+            fires("seizure-disorder", INFO),
+            fires("glaucoma", INFO),
+            fires("liver-disease", WARNING),
+            fires("pregnancy", WARNING)),
+        scenario(
+            "an ICD-10-CM code outside the groups fires nothing (J45.909, asthma)",
+            patient().condition(condition(ICD10CM, "J45.909", "")),
+            silent("hypertension"),
+            silent("cardiovascular-disease"),
+            silent("bp-sensitive-vascular-disease"),
+            silent("psychotic-disorder"),
+            silent("liver-disease"),
+            silent("pregnancy")),
+        scenario(
+            "SNOMED CT sent by its OID",
+            patient().condition(condition("urn:oid:2.16.840.1.113883.6.96", "59621000", "")),
+            fires("hypertension", WARNING)),
+        scenario(
+            "pulmonary and portal hypertension are not hypertension",
+            patient()
+                .condition(conditionText("Pulmonary hypertension"))
+                .condition(conditionText("Portal hypertension")),
+            silent("hypertension"),
+            fires("liver-disease", WARNING)),
+        scenario(
+            "a family history of stroke and heat stroke are not the patient's stroke",
+            patient()
+                .condition(conditionText("Family history of stroke"))
+                .condition(conditionText("FH: Cerebrovascular accident"))
+                .condition(conditionText("Heat stroke")),
+            silent("cardiovascular-disease")),
+        scenario(
+            "HTN and a prior myocardial infarction by name",
+            patient()
+                .condition(conditionText("HTN"))
+                .condition(conditionText("Old myocardial infarction")),
+            fires("hypertension", WARNING),
+            fires("cardiovascular-disease", WARNING)),
         // Blood pressure
         scenario(
             "BP 150/95 is a warning",

@@ -16,7 +16,7 @@ import org.ketaminecds.engine.Code;
 
 /**
  * Terminology answered from value sets held in memory, indexed so that every lookup is a few hash
- * probes: by exact code, by class prefix (ATC), and by the first word of each name.
+ * probes: by exact code, by class prefix (ATC, ICD-10), and by the first word of each name.
  */
 public final class InMemoryTerminology implements Terminology {
 
@@ -49,7 +49,7 @@ public final class InMemoryTerminology implements Terminology {
         if (words.length > 0) {
           namesByFirstWord
               .computeIfAbsent(words[0], k -> new ArrayList<>())
-              .add(new NamePattern(words, url, name.concept()));
+              .add(new NamePattern(words, url, name.concept(), name.exclusion()));
         }
       }
     }
@@ -79,13 +79,19 @@ public final class InMemoryTerminology implements Terminology {
     return result;
   }
 
+  /**
+   * The value sets named in the text. Where names overlap, the longest wins: in "ocular
+   * hypertension" the glaucoma name covers "hypertension", which then does not count for
+   * hypertension; an excluded phrase ("pulmonary hypertension") covers the names inside it and
+   * stands for nothing itself.
+   */
   @Override
   public List<ConceptMatch> matchText(String text) {
     if (text == null || text.isBlank()) {
       return List.of();
     }
     String[] words = words(text);
-    Map<String, Set<String>> found = new LinkedHashMap<>();
+    List<Span> spans = null;
     for (int i = 0; i < words.length; i++) {
       List<NamePattern> candidates = namesByFirstWord.get(words[i]);
       if (candidates == null) {
@@ -93,15 +99,39 @@ public final class InMemoryTerminology implements Terminology {
       }
       for (NamePattern candidate : candidates) {
         if (candidate.matchesAt(words, i)) {
-          found
-              .computeIfAbsent(candidate.valueSet(), k -> new LinkedHashSet<>())
-              .add(candidate.concept());
+          if (spans == null) {
+            spans = new ArrayList<>(4);
+          }
+          spans.add(new Span(i, i + candidate.words().length, candidate));
         }
       }
+    }
+    if (spans == null) {
+      return List.of();
+    }
+    Map<String, Set<String>> found = new LinkedHashMap<>();
+    for (Span span : spans) {
+      if (span.name().exclusion() || coveredByLonger(span, spans)) {
+        continue;
+      }
+      found
+          .computeIfAbsent(span.name().valueSet(), k -> new LinkedHashSet<>())
+          .add(span.name().concept());
     }
     List<ConceptMatch> result = new ArrayList<>(found.size());
     found.forEach((url, concepts) -> result.add(new ConceptMatch(url, List.copyOf(concepts))));
     return result;
+  }
+
+  private static boolean coveredByLonger(Span span, List<Span> spans) {
+    for (Span other : spans) {
+      if (other.start() <= span.start()
+          && span.end() <= other.end()
+          && other.end() - other.start() > span.end() - span.start()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
@@ -146,7 +176,10 @@ public final class InMemoryTerminology implements Terminology {
     return words.toArray(String[]::new);
   }
 
-  private record NamePattern(String[] words, String valueSet, String concept) {
+  /** Where in the text's words a name matched: words {@code start} to {@code end} (exclusive). */
+  private record Span(int start, int end, NamePattern name) {}
+
+  private record NamePattern(String[] words, String valueSet, String concept, boolean exclusion) {
     boolean matchesAt(String[] text, int start) {
       if (start + words.length > text.length) {
         return false;

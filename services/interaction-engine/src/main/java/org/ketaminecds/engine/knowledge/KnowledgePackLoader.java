@@ -50,12 +50,20 @@ public final class KnowledgePackLoader {
   public static final String UNVERIFIED_EXTENSION =
       "https://ketamine-cds.example.org/fhir/StructureDefinition/code-unverified";
 
+  /**
+   * The designation uses of our names; {@code excluded-phrase} marks text that is not the concept.
+   */
+  private static final String DESIGNATION_USE =
+      "https://ketamine-cds.example.org/fhir/CodeSystem/designation-use";
+
+  private static final String EXCLUDED_PHRASE = "excluded-phrase";
+
   /** On a product concept: an ingredient it contains (repeats for combination products). */
   public static final String INGREDIENT_EXTENSION =
       "https://ketamine-cds.example.org/fhir/StructureDefinition/ingredient";
 
   /** Systems whose codes are hierarchical by prefix, so an is-a filter can be a prefix match. */
-  private static final Set<String> PREFIX_SYSTEMS = Set.of(Code.ATC);
+  private static final Set<String> PREFIX_SYSTEMS = Set.of(Code.ATC, Code.ICD10CM, Code.ICD10);
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -211,9 +219,13 @@ public final class KnowledgePackLoader {
         // 1MG TAB") would add nothing to text matching.
         String standsFor = concept.names().get(0);
         concept.names().forEach(n -> names.add(new ValueSetContent.Name(n, n)));
-        c.path("designation")
-            .forEach(
-                d -> names.add(new ValueSetContent.Name(required(path, d, "value"), standsFor)));
+        for (JsonNode d : c.path("designation")) {
+          JsonNode use = d.path("use");
+          boolean exclusion =
+              DESIGNATION_USE.equals(use.path("system").asText())
+                  && EXCLUDED_PHRASE.equals(use.path("code").asText());
+          names.add(new ValueSetContent.Name(required(path, d, "value"), standsFor, exclusion));
+        }
       }
       for (JsonNode filter : include.path("filter")) {
         String op = filter.path("op").asText();

@@ -12,12 +12,15 @@ import org.ketaminecds.engine.Code;
 public interface Terminology {
 
   /**
-   * The value sets that include this code, directly or by class prefix (ATC), each with the
+   * The value sets that include this code, directly or by class prefix (ATC, ICD-10), each with the
    * concepts (ingredients, conditions) the code stands for.
    */
   List<ConceptMatch> matchCode(Code code);
 
-  /** The value sets whose drug, brand or condition names occur as whole words in the text. */
+  /**
+   * The value sets whose drug, brand or condition names occur as whole words in the text; where
+   * names overlap, only the longest counts.
+   */
   List<ConceptMatch> matchText(String text);
 
   /** The value set behind this canonical URL, if it is known. */

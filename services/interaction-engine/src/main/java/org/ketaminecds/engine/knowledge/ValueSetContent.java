@@ -10,8 +10,9 @@ import org.ketaminecds.engine.Code;
  * The content of one value set, as read from its FHIR ValueSet file.
  *
  * @param concepts codes included one by one, with what each stands for
- * @param prefixes class codes whose descendants are included by code prefix (ATC "is-a" filters:
- *     N06AB includes N06AB06); each entry's {@code code} is the prefix
+ * @param prefixes class codes whose descendants are included by code prefix ("is-a" filters on ATC
+ *     and ICD-10: N06AB includes N06AB06, I25 includes I25.10); each entry's {@code code} is the
+ *     prefix
  * @param names drug, brand and condition names used for free-text matching, each with the concept
  *     it stands for ("Zoloft" stands for sertraline)
  */
@@ -46,8 +47,18 @@ public record ValueSetContent(
     }
   }
 
-  /** A name to look for in free text and the concept it stands for. */
-  public record Name(String text, String concept) {}
+  /**
+   * A name to look for in free text and the concept it stands for.
+   *
+   * @param exclusion a phrase that does not mean this value set ("pulmonary hypertension" for
+   *     hypertension): it matches nothing itself, but, being longer, it keeps the names inside it
+   *     from matching
+   */
+  public record Name(String text, String concept, boolean exclusion) {
+    public Name(String text, String concept) {
+      this(text, concept, false);
+    }
+  }
 
   public Set<Code> codes() {
     return concepts.keySet();

@@ -24,6 +24,61 @@ class InMemoryTerminologyTest {
                       new ValueSetContent.Name("St. John's wort", "St. John's wort"),
                       new ValueSetContent.Name("Hypericum", "St. John's wort")))));
 
+  private static final String HTN = "https://ketamine-cds.example.org/fhir/ValueSet/hypertension";
+  private static final String EYE = "https://ketamine-cds.example.org/fhir/ValueSet/glaucoma";
+
+  private final InMemoryTerminology conditions =
+      new InMemoryTerminology(
+          List.of(
+              new ValueSetContent(
+                  new Terminology.ValueSetInfo(HTN, "1", "Hypertension", "Hypertension"),
+                  Map.of(),
+                  Set.of(new Code(Code.ICD10CM, "I1A"), new Code(Code.ICD10CM, "I10")),
+                  List.of(
+                      new ValueSetContent.Name("hypertension", "Hypertension"),
+                      new ValueSetContent.Name("pulmonary hypertension", "Hypertension", true))),
+              new ValueSetContent(
+                  new Terminology.ValueSetInfo(EYE, "1", "Glaucoma", "Glaucoma"),
+                  Map.of(),
+                  Set.of(),
+                  List.of(new ValueSetContent.Name("ocular hypertension", "Glaucoma")))));
+
+  @Test
+  void theLongestOfOverlappingNamesCounts() {
+    assertThat(conditions.matchText("Ocular hypertension, both eyes"))
+        .containsExactly(new Terminology.ConceptMatch(EYE, List.of("Glaucoma")));
+    assertThat(conditions.matchText("Ocular hypertension; essential hypertension"))
+        .extracting(Terminology.ConceptMatch::valueSet)
+        .containsExactly(EYE, HTN);
+  }
+
+  @Test
+  void anExcludedPhraseMatchesNothingAndHidesTheNamesInsideIt() {
+    assertThat(conditions.matchText("Pulmonary hypertension (WHO group 1)")).isEmpty();
+    assertThat(conditions.matchText("Pulmonary embolism; hypertension"))
+        .extracting(Terminology.ConceptMatch::valueSet)
+        .containsExactly(HTN);
+  }
+
+  @Test
+  void icd10CodesMatchTheirCategoryWithOrWithoutTheDotInAnyCase() {
+    for (String code : List.of("I10", "I1A.0", "i1a0", " I1A.0 ")) {
+      assertThat(conditions.matchCode(new Code(Code.ICD10CM, code)))
+          .as(code)
+          .containsExactly(new Terminology.ConceptMatch(HTN, List.of()));
+    }
+    assertThat(conditions.matchCode(new Code(Code.ICD10CM, "I11.9"))).isEmpty();
+    assertThat(conditions.matchCode(new Code(Code.ICD10, "I10"))).isEmpty();
+  }
+
+  @Test
+  void aSystemSentAsItsHl7OidIsTheCanonicalSystem() {
+    assertThat(new Code("urn:oid:2.16.840.1.113883.6.90", "I10."))
+        .isEqualTo(new Code(Code.ICD10CM, "I10"));
+    assertThat(new Code("urn:oid:2.16.840.1.113883.6.88", "7052").system()).isEqualTo(Code.RXNORM);
+    assertThat(new Code("urn:oid:1.2.3", "x").system()).isEqualTo("urn:oid:1.2.3");
+  }
+
   @Test
   void wordsAreLowerCaseWithoutAccentsOrPunctuation() {
     assertThat(InMemoryTerminology.words("St. John's Wört, 300mg (OTC)"))

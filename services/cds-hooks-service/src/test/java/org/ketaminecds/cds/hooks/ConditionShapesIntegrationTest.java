@@ -1,0 +1,144 @@
+package org.ketaminecds.cds.hooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.ketaminecds.cds.testing.HookRequests.JSON;
+import static org.ketaminecds.cds.testing.HookRequests.orderSign;
+import static org.ketaminecds.cds.testing.HookRequests.patient;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.ketaminecds.cds.testing.CdsHttp;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The ways a problem-list entry arrives from real EHRs, end to end over HTTP: SNOMED CT, ICD-10-CM
+ * with and without the dot, WHO ICD-10, a system sent as its OID, names only; and the titles that
+ * name a condition the patient does not have. Default settings, so it shares its application
+ * context with other tests.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ConditionShapesIntegrationTest {
+
+  static final String SIGN = "/cds-services/ketamine-order-sign";
+  static final String ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm";
+
+  @LocalServerPort int port;
+  CdsHttp http;
+
+  @BeforeEach
+  void client() {
+    http = new CdsHttp(port);
+  }
+
+  record Shape(String name, String code, List<String> present, List<String> absent) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Shape shape(String name, String code, List<String> present, String... absent) {
+    return new Shape(name, code, present, List.of(absent));
+  }
+
+  static String coding(String system, String code, String display) {
+    return "{'coding': [{'system': '%s', 'code': '%s', 'display': '%s'}]}"
+        .formatted(system, code, display);
+  }
+
+  static Stream<Shape> shapes() {
+    return Stream.of(
+        shape(
+            "SNOMED CT, as the brief gives it",
+            coding("http://snomed.info/sct", "59621000", "Essential hypertension"),
+            List.of("ketamine-hypertension")),
+        shape(
+            "ICD-10-CM I10",
+            coding(ICD10CM, "I10", "Essential (primary) hypertension"),
+            List.of("ketamine-hypertension")),
+        shape(
+            "ICD-10-CM I2510 without its dot and without a display",
+            "{'coding': [{'system': '%s', 'code': 'I2510'}]}".formatted(ICD10CM),
+            List.of("ketamine-cardiovascular-disease")),
+        shape(
+            "ICD-10-CM sent as its HL7 OID",
+            coding("urn:oid:2.16.840.1.113883.6.90", "I71.4", "AAA without rupture"),
+            List.of("ketamine-bp-sensitive-vascular-disease")),
+        shape(
+            "WHO ICD-10 F20.0",
+            coding("http://hl7.org/fhir/sid/icd-10", "F20.0", "Paranoid schizophrenia"),
+            List.of("ketamine-psychotic-disorder")),
+        shape(
+            "a local code with a name below the brief's concept",
+            coding(
+                "urn:oid:1.2.840.114350.1.13.0.1.7.2.696871",
+                "LOC-77",
+                "Old myocardial" + " infarction"),
+            List.of("ketamine-cardiovascular-disease")),
+        shape(
+            "ICD-10-CM F33.2: depression 'without psychotic features'",
+            coding(
+                ICD10CM,
+                "F33.2",
+                "Major depressive disorder, recurrent severe without psychotic" + " features"),
+            List.of(),
+            "ketamine-psychotic-disorder"),
+        shape(
+            "ocular hypertension is glaucoma, not hypertension",
+            coding("http://snomed.info/sct", "4210003", "Ocular hypertension"),
+            List.of("ketamine-glaucoma"),
+            "ketamine-hypertension"),
+        shape(
+            "pulmonary hypertension is not hypertension",
+            "{'text': 'Pulmonary hypertension'}",
+            List.of(),
+            "ketamine-hypertension"),
+        shape(
+            "a family history is not the patient's",
+            coding(ICD10CM, "Z82.3", "Family history of stroke"),
+            List.of(),
+            "ketamine-cardiovascular-disease"));
+  }
+
+  static ObjectNode condition(String code) {
+    try {
+      return (ObjectNode)
+          JSON.readTree(
+              ("{'resourceType': 'Condition', 'id': 'c1', 'clinicalStatus': {'coding': [{'system':"
+                      + " 'http://terminology.hl7.org/CodeSystem/condition-clinical', 'code':"
+                      + " 'active'}]}, 'code': "
+                      + code
+                      + ", 'subject': {'reference': 'Patient/p1'}}")
+                  .replace('\'', '"'));
+    } catch (IOException e) {
+      throw new IllegalArgumentException(code, e);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("shapes")
+  void theConditionIsReadAsAProblemListMeansIt(Shape shape) {
+    var request =
+        orderSign("p1")
+            .draft("ket-1", "238083", "Ketamine 100 mg/mL injection")
+            .prefetch("patient", patient("p1", "1980-01-01"))
+            .prefetchBundle("medicationRequests")
+            .prefetchBundle("medicationStatements")
+            .prefetchBundle("conditions", condition(shape.code()))
+            .nullPrefetchExcept(
+                "patient", "medicationRequests", "medicationStatements", "conditions");
+
+    var response = http.post(SIGN, request.build());
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    List<String> topics = response.json().get("cards").findValuesAsText("code");
+    assertThat(topics).as(shape.name()).containsAll(shape.present());
+    shape.absent().forEach(topic -> assertThat(topics).as(shape.name()).doesNotContain(topic));
+  }
+}
