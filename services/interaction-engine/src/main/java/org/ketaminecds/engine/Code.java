@@ -30,11 +30,8 @@ public record Code(String system, String code) {
   public Code {
     Objects.requireNonNull(system, "system");
     Objects.requireNonNull(code, "code");
-    system = system.trim();
+    system = canonicalSystem(system);
     code = code.trim();
-    if (system.startsWith("urn:oid:")) {
-      system = BY_OID.getOrDefault(system, system);
-    }
     // ATC codes are case-insensitive in practice; EHRs send both "n06ab06" and "N06AB06".
     if (ATC.equals(system)) {
       code = code.toUpperCase(Locale.ROOT);
@@ -44,6 +41,12 @@ public record Code(String system, String code) {
     if (ICD10CM.equals(system) || ICD10.equals(system)) {
       code = code.replace(".", "").toUpperCase(Locale.ROOT);
     }
+  }
+
+  /** The system's canonical URI: trimmed, and for an HL7 OID we know, the URI FHIR names for it. */
+  public static String canonicalSystem(String system) {
+    String trimmed = system.trim();
+    return trimmed.startsWith("urn:oid:") ? BY_OID.getOrDefault(trimmed, trimmed) : trimmed;
   }
 
   public static Code rxnorm(String code) {

@@ -144,7 +144,9 @@ public final class PatientContextMapper {
 
   private static boolean hasLoinc(CodeableConcept cc, String code) {
     for (Coding c : cc.getCoding()) {
-      if (Code.LOINC.equals(c.getSystem()) && code.equals(c.getCode())) {
+      if (c.getSystem() != null
+          && code.equals(c.getCode())
+          && Code.LOINC.equals(Code.canonicalSystem(c.getSystem()))) {
         return true;
       }
     }

@@ -53,6 +53,20 @@ class PatientContextMapperTest {
     assertThat(bp.get().atLeast(160, 100)).isTrue();
   }
 
+  @Test
+  void componentsCodedWithLoincsOidAreRead() {
+    Observation o = panel("oid", "2026-11-20T08:00:00Z", "150", "mm[Hg]", "92");
+    for (Observation.ObservationComponentComponent c : o.getComponent()) {
+      c.getCode().getCodingFirstRep().setSystem("urn:oid:2.16.840.1.113883.6.1");
+    }
+    assertThat(latest(o)).map(bp -> bp.atLeast(140, 90)).hasValue(true);
+    o.getComponentFirstRep()
+        .getCode()
+        .getCodingFirstRep()
+        .setSystem("http://example.org/not-loinc");
+    assertThat(latest(o).get().systolic()).isEmpty();
+  }
+
   private static Optional<BloodPressure> latest(Observation... observations) {
     return new PatientContextMapper()
         .map(Optional.empty(), List.of(), List.of(observations), TODAY)
