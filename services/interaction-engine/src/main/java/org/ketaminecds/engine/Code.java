@@ -49,6 +49,18 @@ public record Code(String system, String code) {
     return trimmed.startsWith("urn:oid:") ? BY_OID.getOrDefault(trimmed, trimmed) : trimmed;
   }
 
+  /**
+   * The code as a reader knows it, for text where no name was sent: "ICD-10-CM I25.10", "SNOMED CT
+   * 59621000"; other systems' codes as they are.
+   */
+  public String readable() {
+    if (ICD10CM.equals(system) || ICD10.equals(system)) {
+      String dotted = code.length() > 3 ? code.substring(0, 3) + "." + code.substring(3) : code;
+      return (ICD10CM.equals(system) ? "ICD-10-CM " : "ICD-10 ") + dotted;
+    }
+    return SNOMED.equals(system) ? "SNOMED CT " + code : code;
+  }
+
   public static Code rxnorm(String code) {
     return new Code(RXNORM, code);
   }

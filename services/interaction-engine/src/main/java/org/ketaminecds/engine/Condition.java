@@ -16,6 +16,6 @@ public record Condition(String reference, List<Code> codes, List<String> names) 
     if (!names.isEmpty()) {
       return names.get(0);
     }
-    return codes.isEmpty() ? reference : codes.get(0).code();
+    return codes.isEmpty() ? reference : codes.get(0).readable();
   }
 }

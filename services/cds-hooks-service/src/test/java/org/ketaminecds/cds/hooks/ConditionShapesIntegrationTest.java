@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ketaminecds.cds.testing.CdsHttp;
@@ -121,24 +122,34 @@ class ConditionShapesIntegrationTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("shapes")
-  void theConditionIsReadAsAProblemListMeansIt(Shape shape) {
+  private CdsHttp.Response signWith(String code) {
     var request =
         orderSign("p1")
             .draft("ket-1", "238083", "Ketamine 100 mg/mL injection")
             .prefetch("patient", patient("p1", "1980-01-01"))
             .prefetchBundle("medicationRequests")
             .prefetchBundle("medicationStatements")
-            .prefetchBundle("conditions", condition(shape.code()))
+            .prefetchBundle("conditions", condition(code))
             .nullPrefetchExcept(
                 "patient", "medicationRequests", "medicationStatements", "conditions");
+    return http.post(SIGN, request.build());
+  }
 
-    var response = http.post(SIGN, request.build());
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("shapes")
+  void theConditionIsReadAsAProblemListMeansIt(Shape shape) {
+    var response = signWith(shape.code());
 
     assertThat(response.status()).as(response.body()).isEqualTo(200);
     List<String> topics = response.json().get("cards").findValuesAsText("code");
     assertThat(topics).as(shape.name()).containsAll(shape.present());
     shape.absent().forEach(topic -> assertThat(topics).as(shape.name()).doesNotContain(topic));
+  }
+
+  @Test
+  void aConditionSentAsACodeAloneIsNamedByItsCodeAsTheSystemWritesIt() {
+    var response = signWith("{'coding': [{'system': '%s', 'code': 'i2510'}]}".formatted(ICD10CM));
+
+    assertThat(response.json().at("/cards/0/summary").asText()).contains("ICD-10-CM I25.10");
   }
 }

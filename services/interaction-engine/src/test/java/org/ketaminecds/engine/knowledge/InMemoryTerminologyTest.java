@@ -72,6 +72,14 @@ class InMemoryTerminologyTest {
   }
 
   @Test
+  void aCodeWithoutANameReadsAsItsSystemWritesIt() {
+    assertThat(new Code(Code.ICD10CM, "i2510").readable()).isEqualTo("ICD-10-CM I25.10");
+    assertThat(new Code(Code.ICD10, "I10").readable()).isEqualTo("ICD-10 I10");
+    assertThat(new Code(Code.SNOMED, "59621000").readable()).isEqualTo("SNOMED CT 59621000");
+    assertThat(new Code("urn:oid:1.2.3", "LOC-77").readable()).isEqualTo("LOC-77");
+  }
+
+  @Test
   void aSystemSentAsItsHl7OidIsTheCanonicalSystem() {
     assertThat(new Code("urn:oid:2.16.840.1.113883.6.90", "I10."))
         .isEqualTo(new Code(Code.ICD10CM, "I10"));
