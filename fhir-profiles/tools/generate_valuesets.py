@@ -340,8 +340,8 @@ EXCLUDED_PHRASES = {
         "not pregnant", "not currently pregnant", "negative pregnancy test",
         "pregnancy test negative", "pregnancy ruled out"],
 }
-NOT_THE_PATIENT = ["without {}", "no {}", "not {}", "{} ruled out", "family history of {}",
-                   "family history {}", "fh {}"]
+NOT_THE_PATIENT = ["without {}", "no {}", "not {}", "{} ruled out", "rule out {}", "r/o {}",
+                   "family history of {}", "family history {}", "fh {}"]
 
 
 def read_csv(name):

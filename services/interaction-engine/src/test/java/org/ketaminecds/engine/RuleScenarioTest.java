@@ -446,7 +446,8 @@ class RuleScenarioTest {
             patient()
                 .condition(conditionText("Family history of stroke"))
                 .condition(conditionText("FH: Cerebrovascular accident"))
-                .condition(conditionText("Heat stroke")),
+                .condition(conditionText("Heat stroke"))
+                .condition(conditionText("R/O CVA")),
             silent("cardiovascular-disease")),
         scenario(
             "HTN and a prior myocardial infarction by name",
