@@ -38,9 +38,13 @@ public record Code(String system, String code) {
     }
     // ICD-10 codes arrive as "I25.10", "I2510" and "i25.10": one form, so a category ("I25")
     // matches every code below it by prefix.
-    if (ICD10CM.equals(system) || ICD10.equals(system)) {
+    if (isIcd10(system)) {
       code = code.replace(".", "").toUpperCase(Locale.ROOT);
     }
+  }
+
+  private static boolean isIcd10(String system) {
+    return ICD10CM.equals(system) || ICD10.equals(system);
   }
 
   /** The system's canonical URI: trimmed, and for an HL7 OID we know, the URI FHIR names for it. */
@@ -54,7 +58,7 @@ public record Code(String system, String code) {
    * 59621000"; other systems' codes as they are.
    */
   public String readable() {
-    if (ICD10CM.equals(system) || ICD10.equals(system)) {
+    if (isIcd10(system)) {
       String dotted = code.length() > 3 ? code.substring(0, 3) + "." + code.substring(3) : code;
       return (ICD10CM.equals(system) ? "ICD-10-CM " : "ICD-10 ") + dotted;
     }

@@ -1,12 +1,11 @@
 package org.ketaminecds.cds.hooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.ketaminecds.cds.testing.HookRequests.JSON;
+import static org.ketaminecds.cds.testing.HookRequests.json;
 import static org.ketaminecds.cds.testing.HookRequests.orderSign;
 import static org.ketaminecds.cds.testing.HookRequests.patient;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,18 +107,12 @@ class ConditionShapesIntegrationTest {
   }
 
   static ObjectNode condition(String code) {
-    try {
-      return (ObjectNode)
-          JSON.readTree(
-              ("{'resourceType': 'Condition', 'id': 'c1', 'clinicalStatus': {'coding': [{'system':"
-                      + " 'http://terminology.hl7.org/CodeSystem/condition-clinical', 'code':"
-                      + " 'active'}]}, 'code': "
-                      + code
-                      + ", 'subject': {'reference': 'Patient/p1'}}")
-                  .replace('\'', '"'));
-    } catch (IOException e) {
-      throw new IllegalArgumentException(code, e);
-    }
+    return json(
+        "{'resourceType': 'Condition', 'id': 'c1', 'clinicalStatus': {'coding': [{'system':"
+            + " 'http://terminology.hl7.org/CodeSystem/condition-clinical', 'code': 'active'}]},"
+            + " 'code': "
+            + code
+            + ", 'subject': {'reference': 'Patient/p1'}}");
   }
 
   private CdsHttp.Response signWith(String code) {

@@ -2,6 +2,7 @@ package org.ketaminecds.cds.hooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.ketaminecds.cds.testing.HookRequests.JSON;
+import static org.ketaminecds.cds.testing.HookRequests.json;
 import static org.ketaminecds.cds.testing.HookRequests.orderSign;
 import static org.ketaminecds.cds.testing.HookRequests.patient;
 
@@ -10,7 +11,6 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.util.List;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -42,15 +42,6 @@ class MedicationShapesIntegrationTest {
   @BeforeEach
   void client() {
     http = new CdsHttp(port);
-  }
-
-  /** A resource from JSON text, with {@code '} for {@code "} to keep the table readable. */
-  static ObjectNode json(String text) {
-    try {
-      return (ObjectNode) JSON.readTree(text.replace('\'', '"'));
-    } catch (IOException e) {
-      throw new IllegalArgumentException(text, e);
-    }
   }
 
   static ObjectNode request(String id, String status, String medication) {

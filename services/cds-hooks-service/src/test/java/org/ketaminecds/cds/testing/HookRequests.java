@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.UUID;
 
 /** Builds CDS Hooks request bodies the way an EHR sends them, for tests. */
@@ -134,6 +135,15 @@ public final class HookRequests {
       r.putObject("subject").put("reference", "Patient/" + patientId);
     }
     return r;
+  }
+
+  /** A JSON object from text with {@code '} for {@code "}, to keep tables of resources readable. */
+  public static ObjectNode json(String text) {
+    try {
+      return (ObjectNode) JSON.readTree(text.replace('\'', '"'));
+    } catch (IOException e) {
+      throw new IllegalArgumentException(text, e);
+    }
   }
 
   public static ObjectNode patient(String id, String birthDate) {

@@ -12,36 +12,35 @@ import org.ketaminecds.engine.Code;
 class InMemoryTerminologyTest {
 
   private static final String SJW = "https://ketamine-cds.example.org/fhir/ValueSet/cyp-inducer";
+  private static final String HTN = "https://ketamine-cds.example.org/fhir/ValueSet/hypertension";
+  private static final String EYE = "https://ketamine-cds.example.org/fhir/ValueSet/glaucoma";
 
   private final InMemoryTerminology terminology =
       new InMemoryTerminology(
           List.of(
-              new ValueSetContent(
-                  new Terminology.ValueSetInfo(SJW, "1", "CYP inducers", "CypInducer"),
-                  Map.of(),
+              valueSet(
+                  SJW,
                   Set.of(new Code(Code.ATC, "N06AX25")),
-                  List.of(
-                      new ValueSetContent.Name("St. John's wort", "St. John's wort"),
-                      new ValueSetContent.Name("Hypericum", "St. John's wort")))));
-
-  private static final String HTN = "https://ketamine-cds.example.org/fhir/ValueSet/hypertension";
-  private static final String EYE = "https://ketamine-cds.example.org/fhir/ValueSet/glaucoma";
+                  new ValueSetContent.Name("St. John's wort", "St. John's wort"),
+                  new ValueSetContent.Name("Hypericum", "St. John's wort"))));
 
   private final InMemoryTerminology conditions =
       new InMemoryTerminology(
           List.of(
-              new ValueSetContent(
-                  new Terminology.ValueSetInfo(HTN, "1", "Hypertension", "Hypertension"),
-                  Map.of(),
+              valueSet(
+                  HTN,
                   Set.of(new Code(Code.ICD10CM, "I1A"), new Code(Code.ICD10CM, "I10")),
-                  List.of(
-                      new ValueSetContent.Name("hypertension", "Hypertension"),
-                      new ValueSetContent.Name("pulmonary hypertension", "Hypertension", true))),
-              new ValueSetContent(
-                  new Terminology.ValueSetInfo(EYE, "1", "Glaucoma", "Glaucoma"),
-                  Map.of(),
-                  Set.of(),
-                  List.of(new ValueSetContent.Name("ocular hypertension", "Glaucoma")))));
+                  new ValueSetContent.Name("hypertension", "Hypertension"),
+                  new ValueSetContent.Name("pulmonary hypertension", "Hypertension", true)),
+              valueSet(
+                  EYE, Set.of(), new ValueSetContent.Name("ocular hypertension", "Glaucoma"))));
+
+  /** A value set of class prefixes and names only, as the matching under test reads it. */
+  private static ValueSetContent valueSet(
+      String url, Set<Code> prefixes, ValueSetContent.Name... names) {
+    return new ValueSetContent(
+        new Terminology.ValueSetInfo(url, "1", url, url), Map.of(), prefixes, List.of(names));
+  }
 
   @Test
   void theLongestOfOverlappingNamesCounts() {
