@@ -43,6 +43,16 @@ final class Outbox implements AutoCloseable {
   record Entry(long seq, AuditMessage message, Instant storedAt) {}
 
   private final Connection db;
+
+  /**
+   * Prepared once: preparing each statement per commit and per relay batch cost about a tenth of
+   * the outbox's CPU at 500 calls/s. Used under {@link #lock}.
+   */
+  private final PreparedStatement insert;
+
+  private final PreparedStatement select;
+  private final PreparedStatement delete;
+  private final Statement pragma;
   private final long capacity;
   private final Clock clock;
   private final BlockingQueue<Pending> queued = new LinkedBlockingQueue<>();
@@ -92,6 +102,16 @@ final class Outbox implements AutoCloseable {
           this.depth = r.getLong(1);
         }
       }
+      this.insert =
+          connection.prepareStatement(
+              "insert into audit_outbox (id, source, type, time_ms, record_key, value, stored_ms)"
+                  + " values (?, ?, ?, ?, ?, ?, ?)");
+      this.select =
+          connection.prepareStatement(
+              "select seq, id, source, type, time_ms, record_key, value, stored_ms"
+                  + " from audit_outbox order by seq limit ?");
+      this.delete = connection.prepareStatement("delete from audit_outbox where seq <= ?");
+      this.pragma = connection.createStatement();
       this.db = connection;
     } catch (IOException | SQLException e) {
       closeAfterFailure(connection, e);
@@ -183,14 +203,9 @@ final class Outbox implements AutoCloseable {
       return;
     }
     OutboxException failure = null;
-    try (PreparedStatement insert =
-        db.prepareStatement(
-            "insert into audit_outbox (id, source, type, time_ms, record_key, value, stored_ms)"
-                + " values (?, ?, ?, ?, ?, ?, ?)")) {
+    try {
       if (!fullSync) {
-        try (Statement pragma = db.createStatement()) {
-          pragma.executeUpdate("pragma synchronous = FULL");
-        }
+        pragma.executeUpdate("pragma synchronous = FULL");
         fullSync = true;
       }
       db.setAutoCommit(false);
@@ -210,6 +225,7 @@ final class Outbox implements AutoCloseable {
       db.commit();
       depth += batch.size();
     } catch (SQLException | RuntimeException e) {
+      clearBatch(e);
       rollback(e);
       failure = new OutboxException("cannot write to the audit outbox: " + e.getMessage(), e);
     } finally {
@@ -217,6 +233,14 @@ final class Outbox implements AutoCloseable {
     }
     for (Pending p : batch) {
       p.settle(failure);
+    }
+  }
+
+  private void clearBatch(Exception failure) {
+    try {
+      insert.clearBatch();
+    } catch (SQLException e) {
+      failure.addSuppressed(e);
     }
   }
 
@@ -275,10 +299,7 @@ final class Outbox implements AutoCloseable {
   List<Entry> head(int max) {
     List<Entry> entries = new ArrayList<>();
     lock.lock();
-    try (PreparedStatement select =
-        db.prepareStatement(
-            "select seq, id, source, type, time_ms, record_key, value, stored_ms"
-                + " from audit_outbox order by seq limit ?")) {
+    try {
       select.setInt(1, max);
       try (ResultSet r = select.executeQuery()) {
         while (r.next()) {
@@ -310,8 +331,7 @@ final class Outbox implements AutoCloseable {
    */
   void removeThrough(long seq) {
     lock.lock();
-    try (Statement pragma = db.createStatement();
-        PreparedStatement delete = db.prepareStatement("delete from audit_outbox where seq <= ?")) {
+    try {
       fullSync = false;
       pragma.executeUpdate("pragma synchronous = NORMAL");
       delete.setLong(1, seq);
@@ -362,6 +382,10 @@ final class Outbox implements AutoCloseable {
     failQueued();
     lock.lock();
     try {
+      insert.close();
+      select.close();
+      delete.close();
+      pragma.close();
       db.close();
     } catch (SQLException e) {
       throw new OutboxException("cannot close the audit outbox", e);

@@ -16,10 +16,11 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaOperations;
 
 /**
- * Sends the outbox to Kafka in the order events were stored, one batch at a time, as soon as events
- * arrive: an entry leaves the outbox only after Kafka acknowledged it and every entry before it. A
- * batch that fails is sent again from its first unacknowledged entry after a pause, so an event may
- * reach Kafka twice (consumers drop the copy by {@code ce_id}) but is never lost or overtaken.
+ * Sends the outbox to Kafka in the order events were stored, one batch at a time, within {@link
+ * #PACE} of their arrival: an entry leaves the outbox only after Kafka acknowledged it and every
+ * entry before it. A batch that fails is sent again from its first unacknowledged entry after a
+ * pause, so an event may reach Kafka twice (consumers drop the copy by {@code ce_id}) but is never
+ * lost or overtaken.
  *
  * <p>Kafka counts as down (health, log) once an acknowledgement is {@code stallTimeout} late, long
  * before the producer gives up on the batch.
@@ -28,6 +29,14 @@ final class OutboxRelay implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
   private static final int BATCH = 500;
+
+  /**
+   * A round that found less than a full batch waits this long after it began before the next: at a
+   * steady 500 calls/s, rounds back to back carried three events each, and their queries, removals
+   * and Kafka requests cost a seventh of the service's CPU. Events reach Kafka up to this much
+   * later; no call waits for it.
+   */
+  static final Duration PACE = Duration.ofMillis(20);
 
   private final KafkaOperations<String, byte[]> kafka;
   private final Outbox outbox;
@@ -112,6 +121,7 @@ final class OutboxRelay implements SmartLifecycle {
 
   private enum Next {
     AT_ONCE,
+    PACED,
     WHEN_WOKEN,
     AFTER_PAUSE
   }
@@ -120,8 +130,10 @@ final class OutboxRelay implements SmartLifecycle {
     try {
       warmUp();
       while (worker == Thread.currentThread()) {
+        long round = System.nanoTime();
         switch (relayOnceSafely()) {
           case AT_ONCE -> {}
+          case PACED -> TimeUnit.NANOSECONDS.sleep(PACE.toNanos() - (System.nanoTime() - round));
           // New outbox entries wake an idle relay; a periodic look covers a missed wake-up.
           case WHEN_WOKEN -> wake.tryAcquire(retryInterval.toMillis() * 5, TimeUnit.MILLISECONDS);
           // After a failure, the full pause: new entries must not turn into a retry storm.
@@ -209,7 +221,7 @@ final class OutboxRelay implements SmartLifecycle {
     if (state.kafkaUp()) {
       log.info("Kafka acknowledges audit events again; {} wait in the outbox", outbox.depth());
     }
-    return Next.AT_ONCE;
+    return batch.size() < BATCH ? Next.PACED : Next.AT_ONCE;
   }
 
   /** Waits for one acknowledgement; reports Kafka down as soon as it is late, then waits on. */
