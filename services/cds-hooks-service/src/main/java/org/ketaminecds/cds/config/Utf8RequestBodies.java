@@ -10,6 +10,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.ketaminecds.cds.errors.CdsException;
 import org.ketaminecds.cds.errors.ErrorCode;
 import org.springframework.core.MethodParameter;
@@ -28,6 +29,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAd
  */
 @ControllerAdvice
 class Utf8RequestBodies extends RequestBodyAdviceAdapter {
+
+  static final int PREALLOCATED_AT_MOST = 4 * 1024 * 1024;
 
   @Override
   public boolean supports(
@@ -50,7 +53,7 @@ class Utf8RequestBodies extends RequestBodyAdviceAdapter {
         && !StandardCharsets.UTF_8.equals(type.getCharset())) {
       return message;
     }
-    byte[] body = message.getBody().readAllBytes();
+    byte[] body = read(message);
     if (!wellFormed(body)) {
       throw new CdsException(ErrorCode.MALFORMED_JSON, "request body is not valid UTF-8");
     }
@@ -66,6 +69,23 @@ class Utf8RequestBodies extends RequestBodyAdviceAdapter {
         return headers;
       }
     };
+  }
+
+  /**
+   * Reads the body into one array of its declared length when it declares one: {@code readAllBytes}
+   * would copy it through 8 KB chunks into a second array. Only up to {@link
+   * #PREALLOCATED_AT_MOST}, whatever the size limit, so a header alone cannot claim memory.
+   */
+  private static byte[] read(HttpInputMessage message) throws IOException {
+    long length = message.getHeaders().getContentLength();
+    InputStream in = message.getBody();
+    if (length < 0 || length > PREALLOCATED_AT_MOST) {
+      return in.readAllBytes();
+    }
+    byte[] body = new byte[(int) length];
+    int read = in.readNBytes(body, 0, body.length);
+    // Shorter than declared (the client went away): what arrived, which will not parse.
+    return read == body.length ? body : Arrays.copyOf(body, read);
   }
 
   /**

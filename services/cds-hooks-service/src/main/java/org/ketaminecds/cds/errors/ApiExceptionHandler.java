@@ -145,6 +145,7 @@ public class ApiExceptionHandler {
     }
     line =
         line.replaceFirst("^Unrecognized token '[^']*'", "Unrecognized token")
+            .replaceFirst("^(Duplicate field '.*') for `ObjectNode`: not allowed when .*", "$1")
             .replaceAll(",? from `[^`]*`", "")
             .replaceAll(" \\(start marker at \\[Source: [^\\]]*\\]\\)", "");
     if (line.contains("`")) {
