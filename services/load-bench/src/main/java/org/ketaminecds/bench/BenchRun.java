@@ -426,13 +426,25 @@ public final class BenchRun {
     return body.length() > 300 ? body.substring(0, 300) + "…" : body;
   }
 
+  private static final String OUTBOX_DEPTH = "cds_audit_outbox_depth(\\{[^}]*\\})?";
+
+  /**
+   * The audit counters once the outbox has had time to drain (up to 30 s): the relay sends the last
+   * events of a phase up to {@code OutboxRelay.PACE} after they were stored, so a depth read at
+   * once can show a handful still on their way.
+   */
   static ObjectNode auditFacts(ServiceProcess service) throws Exception {
     String metrics = service.metrics();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (metric(metrics, OUTBOX_DEPTH) > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      metrics = service.metrics();
+    }
     ObjectNode audit = JSON.createObjectNode();
     audit.put("eventsViaKafka", metric(metrics, "cds_audit_events_total\\{[^}]*via=\"kafka\""));
     audit.put("eventsViaOutbox", metric(metrics, "cds_audit_events_total\\{[^}]*via=\"outbox\""));
     audit.put("directSendFailures", metric(metrics, "cds_audit_send_failures_total\\{[^}]*direct"));
-    audit.put("outboxDepthAtEnd", metric(metrics, "cds_audit_outbox_depth(\\{[^}]*\\})?"));
+    audit.put("outboxDepthAtEnd", metric(metrics, OUTBOX_DEPTH));
     return audit;
   }
 
