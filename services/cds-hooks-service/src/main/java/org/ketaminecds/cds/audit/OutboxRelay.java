@@ -33,7 +33,7 @@ final class OutboxRelay implements SmartLifecycle {
   /**
    * A round that found less than a full batch waits this long after it began before the next: at a
    * steady 500 calls/s, rounds back to back carried three events each, and their queries, removals
-   * and Kafka requests cost a seventh of the service's CPU. Events reach Kafka up to this much
+   * and Kafka requests cost about a tenth of the service's CPU. Events reach Kafka up to this much
    * later; no call waits for it.
    */
   static final Duration PACE = Duration.ofMillis(20);

@@ -30,7 +30,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAd
 @ControllerAdvice
 class Utf8RequestBodies extends RequestBodyAdviceAdapter {
 
-  static final int PREALLOCATED_AT_MOST = 4 * 1024 * 1024;
+  private static final int PREALLOCATED_AT_MOST = 4 * 1024 * 1024;
 
   @Override
   public boolean supports(

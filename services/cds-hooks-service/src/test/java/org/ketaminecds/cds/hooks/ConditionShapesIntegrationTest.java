@@ -79,14 +79,14 @@ class ConditionShapesIntegrationTest {
             coding(
                 "urn:oid:1.2.840.114350.1.13.0.1.7.2.696871",
                 "LOC-77",
-                "Old myocardial" + " infarction"),
+                "Old myocardial infarction"),
             List.of("ketamine-cardiovascular-disease")),
         shape(
             "ICD-10-CM F33.2: depression 'without psychotic features'",
             coding(
                 ICD10CM,
                 "F33.2",
-                "Major depressive disorder, recurrent severe without psychotic" + " features"),
+                "Major depressive disorder, recurrent severe without psychotic features"),
             List.of(),
             "ketamine-psychotic-disorder"),
         shape(
