@@ -20,7 +20,7 @@ import pathlib
 HERE = pathlib.Path(__file__).resolve().parent
 OUT = HERE.parent / "valuesets"
 BASE = "https://ketamine-cds.example.org/fhir"
-VERSION = "1.1.0"
+VERSION = "1.2.0"
 DATE = "2026-11-21"
 PUBLISHER = "Ketamine CDS knowledge team (pharmacy informatics)"
 
@@ -344,6 +344,43 @@ NOT_THE_PATIENT = ["without {}", "no {}", "not {}", "{} ruled out", "rule out {}
                    "family history of {}", "family history {}", "fh {}"]
 
 
+# Blood-pressure codes; "S:" marks SNOMED CT, the rest are LOINC.
+BP_PANELS = [
+    ("85354-9", "Blood pressure panel with all children optional"),
+    ("55284-4", "Blood pressure systolic and diastolic"),
+    ("35094-2", "Blood pressure panel"),
+    ("S:75367002", "Blood pressure"),
+    ("S:163020007", "On examination - blood pressure reading"),
+    ("S:163033001", "Lying blood pressure reading"),
+    ("S:163034007", "Standing blood pressure reading"),
+    ("S:163035008", "Sitting blood pressure reading"),
+]
+BP_SYSTOLIC = [
+    ("8480-6", "Systolic blood pressure"),
+    ("8459-0", "Systolic blood pressure--sitting"),
+    ("8460-8", "Systolic blood pressure--standing"),
+    ("8461-6", "Systolic blood pressure--supine"),
+    ("76534-7", "Systolic blood pressure by Noninvasive"),
+    ("S:271649006", "Systolic blood pressure"),
+    ("S:72313002", "Systolic arterial pressure"),
+    ("S:407556006", "Lying systolic blood pressure"),
+    ("S:400974009", "Standing systolic blood pressure"),
+    ("S:407554009", "Sitting systolic blood pressure"),
+]
+BP_DIASTOLIC = [
+    ("8462-4", "Diastolic blood pressure"),
+    ("8453-3", "Diastolic blood pressure--sitting"),
+    ("8454-1", "Diastolic blood pressure--standing"),
+    ("8455-8", "Diastolic blood pressure--supine"),
+    ("76535-4", "Diastolic blood pressure by Noninvasive"),
+    ("S:271650006", "Diastolic blood pressure"),
+    ("S:1091811000000102", "Diastolic arterial pressure"),
+    ("S:407557002", "Lying diastolic blood pressure"),
+    ("S:400975005", "Standing diastolic blood pressure"),
+    ("S:407555005", "Sitting diastolic blood pressure"),
+]
+
+
 def read_csv(name):
     with open(HERE / "sources" / name, newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
@@ -484,16 +521,24 @@ def main():
             ]
             written.append(write(name, title, description, includes))
 
+    # Blood pressure as EHRs code it: the R4 vital-signs codes, the position-specific and
+    # non-invasive LOINC codes, the older LOINC panels, and the SNOMED CT codes UK GP systems
+    # record (NHS Digital, GP Connect "Blood pressure triplets"). The service reads a reading from
+    # any of them (PatientContextMapper, BloodPressureCodes) and prefetches them all.
     written.append(write(
         "blood-pressure", "Blood-pressure observations",
-        "LOINC codes the service reads blood pressure from: the panel (85354-9) with systolic"
-        " (8480-6) and diastolic (8462-4) components, or the components as observations of their"
-        " own. Codes from the clinical brief; LOINC 85354-9, 8480-6 and 8462-4 are the codes of"
-        " the FHIR R4 vital-signs profile.",
-        [{"system": LOINC, "concept": [
-            concept("85354-9", "Blood pressure panel with all children optional"),
-            concept("8480-6", "Systolic blood pressure"),
-            concept("8462-4", "Diastolic blood pressure")]}]))
+        "Codes the service reads blood pressure from, as a panel with systolic and diastolic"
+        " components or as components recorded as observations of their own. LOINC: the FHIR R4"
+        " vital-signs codes (panel 85354-9, systolic 8480-6, diastolic 8462-4, as in the clinical"
+        " brief), the sitting, standing and supine codes, the non-invasive codes and the older"
+        " panels 55284-4 and 35094-2. SNOMED CT: the codes UK GP systems record (NHS Digital, GP"
+        " Connect, blood-pressure triplets), general, lying, standing and sitting. Baseline,"
+        " ambulatory-average and self-reported readings are left out: the brief asks for a"
+        " reading taken before dosing.",
+        [{"system": LOINC, "concept": [concept(c, d) for c, d in BP_PANELS + BP_SYSTOLIC
+                                       + BP_DIASTOLIC if not c.startswith("S:")]},
+         {"system": SNOMED, "concept": [concept(c[2:], d) for c, d in BP_PANELS + BP_SYSTOLIC
+                                        + BP_DIASTOLIC if c.startswith("S:")]}]))
     print("wrote", len(written), "value sets to", OUT)
 
 

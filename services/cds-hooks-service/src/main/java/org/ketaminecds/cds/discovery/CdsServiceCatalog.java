@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.ketaminecds.cds.fhir.BloodPressureCodes;
 import org.ketaminecds.engine.knowledge.RulePack;
 import org.springframework.stereotype.Component;
 
@@ -95,6 +96,11 @@ public class CdsServiceCatalog {
     return services;
   }
 
+  /** The prefetch template advertised under a key, such as {@link #BLOOD_PRESSURE}. */
+  public static String prefetchTemplate(String key) {
+    return PREFETCH.get(key);
+  }
+
   public Optional<CdsService> find(String id) {
     return services.stream().filter(s -> s.id().equals(id)).findFirst();
   }
@@ -111,7 +117,8 @@ public class CdsServiceCatalog {
     templates.put(
         BLOOD_PRESSURE,
         "Observation?patient={{context.patientId}}"
-            + "&code=http://loinc.org|85354-9,http://loinc.org|8480-6,http://loinc.org|8462-4"
+            + "&code="
+            + BloodPressureCodes.searchTokens()
             + "&_sort=-date&_count=10");
     return Collections.unmodifiableMap(templates);
   }

@@ -23,10 +23,6 @@ import org.ketaminecds.engine.PatientContext;
 /** Maps Patient, Condition and blood-pressure Observations onto the engine's patient context. */
 public final class PatientContextMapper {
 
-  static final String BP_PANEL = "85354-9";
-  static final String SYSTOLIC = "8480-6";
-  static final String DIASTOLIC = "8462-4";
-
   private static final Set<String> ACTIVE_CLINICAL = Set.of("active", "recurrence", "relapse");
   private static final Set<String> EXCLUDED_VERIFICATION =
       Set.of("refuted", "entered-in-error", "unconfirmed", "provisional", "differential");
@@ -86,28 +82,53 @@ public final class PatientContextMapper {
   }
 
   private Optional<BloodPressure> latestBloodPressure(List<Observation> observations) {
-    return observations.stream()
-        .filter(o -> o.getStatus() == null || USABLE_OBSERVATION.contains(o.getStatus().toCode()))
-        .map(this::reading)
-        .flatMap(Optional::stream)
-        .max(Comparator.comparing(bp -> bp.effective().orElse(Instant.EPOCH)));
+    List<BloodPressure> readings =
+        observations.stream()
+            .filter(
+                o -> o.getStatus() == null || USABLE_OBSERVATION.contains(o.getStatus().toCode()))
+            .map(this::reading)
+            .flatMap(Optional::stream)
+            .toList();
+    return readings.stream()
+        .max(Comparator.comparing(bp -> bp.effective().orElse(Instant.EPOCH)))
+        .map(latest -> completed(latest, readings));
+  }
+
+  /**
+   * Systolic and diastolic recorded as two Observations of one measurement (the same effective
+   * time: a UK GP record's triplet, a flowsheet's two rows) are one reading. Read apart, a high
+   * diastolic next to a normal systolic would go unseen.
+   */
+  private static BloodPressure completed(BloodPressure latest, List<BloodPressure> readings) {
+    OptionalInt systolic = latest.systolic();
+    OptionalInt diastolic = latest.diastolic();
+    if (latest.effective().isEmpty() || (systolic.isPresent() && diastolic.isPresent())) {
+      return latest;
+    }
+    for (BloodPressure other : readings) {
+      if (other != latest && other.effective().equals(latest.effective())) {
+        systolic = systolic.isPresent() ? systolic : other.systolic();
+        diastolic = diastolic.isPresent() ? diastolic : other.diastolic();
+      }
+    }
+    return new BloodPressure(latest.reference(), systolic, diastolic, latest.effective());
   }
 
   private Optional<BloodPressure> reading(Observation o) {
     OptionalInt systolic = OptionalInt.empty();
     OptionalInt diastolic = OptionalInt.empty();
-    if (hasLoinc(o.getCode(), SYSTOLIC) && o.hasValueQuantity()) {
+    if (BloodPressureCodes.isSystolic(o.getCode()) && o.hasValueQuantity()) {
       systolic = mmHg(o.getValueQuantity());
-    } else if (hasLoinc(o.getCode(), DIASTOLIC) && o.hasValueQuantity()) {
+    } else if (BloodPressureCodes.isDiastolic(o.getCode()) && o.hasValueQuantity()) {
       diastolic = mmHg(o.getValueQuantity());
     }
     for (Observation.ObservationComponentComponent component : o.getComponent()) {
       if (!component.hasValueQuantity()) {
         continue;
       }
-      if (hasLoinc(component.getCode(), SYSTOLIC)) {
+      if (BloodPressureCodes.isSystolic(component.getCode())) {
         systolic = mmHg(component.getValueQuantity());
-      } else if (hasLoinc(component.getCode(), DIASTOLIC)) {
+      } else if (BloodPressureCodes.isDiastolic(component.getCode())) {
         diastolic = mmHg(component.getValueQuantity());
       }
     }
@@ -140,17 +161,6 @@ public final class PatientContextMapper {
       return OptionalInt.empty();
     }
     return OptionalInt.of((int) Math.round(value));
-  }
-
-  private static boolean hasLoinc(CodeableConcept cc, String code) {
-    for (Coding c : cc.getCoding()) {
-      if (c.getSystem() != null
-          && code.equals(c.getCode())
-          && Code.LOINC.equals(Code.canonicalSystem(c.getSystem()))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static boolean anyCode(CodeableConcept cc, Set<String> codes) {
