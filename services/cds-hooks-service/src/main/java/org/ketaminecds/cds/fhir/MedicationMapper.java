@@ -59,9 +59,10 @@ public final class MedicationMapper {
 
   /**
    * A draft or recorded MedicationRequest; empty when it does not count: cancelled, entered in
-   * error, or someone else's unsigned draft. A stopped or completed request, or one whose course
-   * (dosage bounds) has ended, comes back with the day it ended: rules decide how long an ended
-   * medication still matters (an MAOI for 14 days).
+   * error, someone else's unsigned draft, or an order not to give the drug ({@code doNotPerform}).
+   * A stopped or completed request, or one whose course (dosage bounds) has ended, comes back with
+   * the day it ended: rules decide how long an ended medication still matters (an MAOI for 14
+   * days).
    */
   public Optional<org.ketaminecds.engine.Medication> fromRequest(
       MedicationRequest request, Origin origin, LocalDate today) {
@@ -82,6 +83,11 @@ public final class MedicationMapper {
     }
     if (origin != Origin.DRAFT_ORDER && "draft".equals(status)) {
       return Optional.empty(); // someone else's unsigned order
+    }
+    if (request.getDoNotPerform()) {
+      // An order that the drug NOT be given: the patient is not taking it, and a draft of one
+      // orders no ketamine.
+      return Optional.empty();
     }
     Concept concept = concept(request, request.getMedication());
     Route route = route(request.getDosageInstruction(), concept);

@@ -138,6 +138,8 @@ public final class PatientContextMapper {
     Optional<Instant> when = Optional.empty();
     if (o.hasEffectiveDateTimeType()) {
       when = Optional.ofNullable(o.getEffectiveDateTimeType().getValue()).map(d -> d.toInstant());
+    } else if (o.hasEffectiveInstantType()) {
+      when = Optional.ofNullable(o.getEffectiveInstantType().getValue()).map(d -> d.toInstant());
     } else if (o.hasEffectivePeriod() && o.getEffectivePeriod().getStart() != null) {
       when = Optional.of(o.getEffectivePeriod().getStart().toInstant());
     } else if (o.getIssued() != null) {

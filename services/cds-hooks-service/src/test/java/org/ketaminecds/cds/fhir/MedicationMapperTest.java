@@ -143,6 +143,15 @@ class MedicationMapperTest {
   }
 
   @Test
+  void anOrderNotToGiveTheDrugDoesNotCountRecordedOrDraft() {
+    MedicationRequest doNot = request("active", PRODUCT, "\"doNotPerform\": true");
+    assertThat(mapper.fromRequest(doNot, Origin.REQUEST, TODAY)).isEmpty();
+    assertThat(mapper.fromRequest(doNot, Origin.DRAFT_ORDER, TODAY)).isEmpty();
+    MedicationRequest explicit = request("active", PRODUCT, "\"doNotPerform\": false");
+    assertThat(mapper.fromRequest(explicit, Origin.REQUEST, TODAY)).isPresent();
+  }
+
+  @Test
   void aStoppedRequestEndsWhenItsRecordLastChanged() {
     var m =
         mapper

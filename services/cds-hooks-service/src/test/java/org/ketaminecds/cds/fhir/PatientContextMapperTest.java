@@ -10,6 +10,7 @@ import java.util.OptionalInt;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Quantity;
 import org.junit.jupiter.api.Test;
@@ -122,6 +123,14 @@ class PatientContextMapperTest {
       assertThat(bp.display()).isEqualTo("150/115 mmHg");
       assertThat(bp.atLeast(180, 110)).isTrue();
     }
+  }
+
+  @Test
+  void aReadingTimedAsAnInstantCountsByThatTime() {
+    Observation newer = single("newer", "8480-6", "2026-11-20T08:00:00Z", 186);
+    newer.setEffective(new InstantType("2026-11-21T06:30:00Z"));
+    Observation older = single("older", "8480-6", "2026-11-20T09:00:00Z", 120);
+    assertThat(latest(older, newer)).map(BloodPressure::reference).hasValue("Observation/newer");
   }
 
   @Test

@@ -153,6 +153,14 @@ class MedicationShapesIntegrationTest {
             List.of(),
             "none"),
         shape(
+            "an order not to give an MAOI (doNotPerform) is ignored",
+            List.of(
+                (JsonNode)
+                    request("r4d", "active", coded("8123", "Phenelzine"))
+                        .put("doNotPerform", true)),
+            List.of(),
+            "none"),
+        shape(
             "an MAOI stopped 10 days ago (washout)",
             List.of(stoppedRecently),
             List.of(),
