@@ -79,6 +79,7 @@ public class PatientRecordAssembler {
     Map<String, List<Resource>> data = new HashMap<>();
     Set<String> unavailable = new HashSet<>();
     Map<String, String> toFetch = new LinkedHashMap<>();
+    Set<String> partial = new HashSet<>();
     for (String key : templates.keySet()) {
       JsonNode given = request.prefetch().get(key);
       if (given == null) {
@@ -87,7 +88,8 @@ public class PatientRecordAssembler {
         data.put(key, List.of());
       } else {
         String field = "prefetch." + key;
-        List<Resource> resources = resources(given, templates.get(key), field);
+        IBaseResource parsed = parse(given, templates.get(key), field);
+        List<Resource> resources = resources(parsed);
         Optional<Resource> theirs = ofAnotherPatient(request, resources);
         if (theirs.isPresent()) {
           // The EHR's own mistake in this very request: refused, naming the key, never the ids.
@@ -97,7 +99,14 @@ public class PatientRecordAssembler {
                   + theirs.get().fhirType()
                   + ")");
         }
-        data.put(key, resources);
+        if (parsed instanceof Bundle bundle && bundle.getLink(Bundle.LINK_NEXT) != null) {
+          // The first page of a search only: the rest may hold the interacting drug. The whole
+          // search is read from fhirServer instead or, failing that, the key is unavailable.
+          partial.add(key);
+          toFetch.put(key, templates.get(key));
+        } else {
+          data.put(key, resources);
+        }
       }
     }
     Optional<String> refusal = Optional.empty();
@@ -111,7 +120,10 @@ public class PatientRecordAssembler {
                 + (key.equals(CdsServiceCatalog.MEDICATION_REQUESTS)
                     ? "medication requests"
                     : "medication statements")
-                + " were not prefetched and could not be read from fhirServer"
+                + (partial.contains(key)
+                    ? " were prefetched only in part (the Bundle has a next page)"
+                    : " were not prefetched")
+                + " and could not be read from fhirServer"
                 + refusal.map(r -> " (" + r + ")").orElse(""));
       }
     }
@@ -265,14 +277,17 @@ public class PatientRecordAssembler {
    * for a read. A Patient given where the medication search belongs would otherwise count as "no
    * medications", a silent all-clear.
    */
-  private List<Resource> resources(JsonNode node, String template, String field) {
+  private IBaseResource parse(JsonNode node, String template, String field) {
     Class<? extends IBaseResource> expected =
         template.contains("?")
             ? Bundle.class
             : fhir.context()
                 .getResourceDefinition(template.substring(0, template.indexOf('/')))
                 .getImplementingClass();
-    IBaseResource resource = fhir.parse(node, expected, field);
+    return fhir.parse(node, expected, field);
+  }
+
+  private static List<Resource> resources(IBaseResource resource) {
     if (resource instanceof Bundle bundle) {
       List<Resource> result = new ArrayList<>();
       bundle.getEntry().stream()

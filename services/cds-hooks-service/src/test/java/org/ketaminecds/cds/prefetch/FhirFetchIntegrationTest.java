@@ -146,6 +146,75 @@ class FhirFetchIntegrationTest {
     assertThat(cards.findValuesAsText("summary")).anyMatch(s -> s.contains("incomplete"));
   }
 
+  /**
+   * The medication list prefetched as its first page only (a next link), without the MAOI, which
+   * the FHIR server holds.
+   */
+  private HookRequests firstPageOnly() {
+    HookRequests request =
+        ketamineOrder()
+            .prefetch("patient", HookRequests.patient("p7", "1960-05-04"))
+            .prefetchBundle(
+                "medicationRequests",
+                HookRequests.medicationRequest(
+                    "ssri-7", "active", "36437", "Sertraline 50 mg", "p7"))
+            .prefetchBundle("medicationStatements")
+            .prefetch("conditions", HookRequests.JSON.nullNode())
+            .prefetch("bloodPressure", HookRequests.JSON.nullNode());
+    ((com.fasterxml.jackson.databind.node.ObjectNode)
+            request.json().at("/prefetch/medicationRequests"))
+        .putArray("link")
+        .addObject()
+        .put("relation", "next")
+        .put("url", ehr.baseUrl() + "?_getpages=abc&_getpagesoffset=1");
+    return request;
+  }
+
+  @Test
+  void aMedicationListPrefetchedInPart_isReadWholeFromTheFhirServer() {
+    var response = http.post(SIGN, firstPageOnly().fhirServer(ehr.baseUrl(), "t").build());
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(response.json().get("cards").findValuesAsText("code")).contains("ketamine-maoi");
+    assertThat(ehr.requests())
+        .anyMatch(r -> r.contains("/fhir/MedicationRequest") && r.contains("patient=p7"))
+        .noneMatch(r -> r.contains("/fhir/MedicationStatement"))
+        .noneMatch(r -> r.contains("/fhir/Patient"));
+  }
+
+  @Test
+  void aMedicationListPrefetchedInPart_withNoFhirServer_gives412SayingSo() {
+    var response = http.post(SIGN, firstPageOnly().build());
+
+    assertThat(response.status()).as(response.body()).isEqualTo(412);
+    assertThat(response.json().get("error").asText()).isEqualTo("prefetch_unavailable");
+    assertThat(response.json().get("message").asText())
+        .contains("medication requests were prefetched only in part");
+  }
+
+  @Test
+  void conditionsPrefetchedInPart_withNoFhirServer_makeTheCheckIncomplete() {
+    HookRequests request =
+        ketamineOrder()
+            .prefetch("patient", HookRequests.patient("p7", "1960-05-04"))
+            .prefetchBundle("medicationRequests")
+            .prefetchBundle("medicationStatements")
+            .prefetchBundle("conditions")
+            .prefetch("bloodPressure", HookRequests.JSON.nullNode());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) request.json().at("/prefetch/conditions"))
+        .putArray("link")
+        .addObject()
+        .put("relation", "next")
+        .put("url", "https://ehr.example.org/fhir?page=2");
+
+    var response = http.post(SIGN, request.build());
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    var cards = response.json().get("cards");
+    assertThat(cards.findValuesAsText("summary")).anyMatch(s -> s.contains("incomplete"));
+    assertThat(cards.toString()).contains("conditions");
+  }
+
   @Test
   void aNonKetamineOrder_readsNothingFromTheEhr() {
     var response =
