@@ -99,7 +99,7 @@ public class PatientRecordAssembler {
                   + theirs.get().fhirType()
                   + ")");
         }
-        if (parsed instanceof Bundle bundle && bundle.getLink(Bundle.LINK_NEXT) != null) {
+        if (parsed instanceof Bundle bundle && hasNextPage(bundle)) {
           // The first page of a search only: the rest may hold the interacting drug. The whole
           // search is read from fhirServer instead or, failing that, the key is unavailable.
           partial.add(key);
@@ -290,12 +290,38 @@ public class PatientRecordAssembler {
   private static List<Resource> resources(IBaseResource resource) {
     if (resource instanceof Bundle bundle) {
       List<Resource> result = new ArrayList<>();
-      bundle.getEntry().stream()
-          .filter(Bundle.BundleEntryComponent::hasResource)
-          .forEach(e -> result.add(e.getResource()));
+      collect(bundle, result);
       return result;
     }
     return List.of((Resource) resource);
+  }
+
+  /**
+   * A Bundle's resources, and those of Bundles inside it: an EHR that fulfils its prefetch with a
+   * batch puts each search's Bundle in a batch-response. Kept as a Bundle, their medications would
+   * go unread: a silent all-clear.
+   */
+  private static void collect(Bundle bundle, List<Resource> into) {
+    for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+      if (entry.getResource() instanceof Bundle inner) {
+        collect(inner, into);
+      } else if (entry.hasResource()) {
+        into.add(entry.getResource());
+      }
+    }
+  }
+
+  /** Whether this Bundle, or one inside it, is only the first page of its search. */
+  private static boolean hasNextPage(Bundle bundle) {
+    if (bundle.getLink(Bundle.LINK_NEXT) != null) {
+      return true;
+    }
+    for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+      if (entry.getResource() instanceof Bundle inner && hasNextPage(inner)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -233,6 +233,24 @@ class MedicationShapesIntegrationTest {
   }
 
   @Test
+  void aPrefetchFulfilledAsABatchIsReadInsideItsSearchBundles() {
+    ObjectNode search = json("{'resourceType': 'Bundle', 'type': 'searchset', 'entry': []}");
+    search
+        .withArray("entry")
+        .addObject()
+        .set("resource", request("r9", "active", coded("8123", "Phenelzine 15 mg")));
+    ObjectNode batch = json("{'resourceType': 'Bundle', 'type': 'batch-response', 'entry': []}");
+    batch.withArray("entry").addObject().set("resource", search);
+    var request = ketamineOrderWith(List.of(), List.of());
+    ((ObjectNode) request.json().get("prefetch")).set("medicationRequests", batch);
+
+    var response = http.post(SIGN, request.build());
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(response.json().get("cards").findValuesAsText("code")).contains("ketamine-maoi");
+  }
+
+  @Test
   void esketamineOrderedAsSpravatoByTextIsChecked() {
     HookRequests request =
         orderSign("p1")
