@@ -20,7 +20,8 @@ import org.springframework.stereotype.Component;
  * fhirAuthorization}. Connect and read timeouts are set on the shared {@link FhirContext}; the
  * caller bounds the total time. A search is read whole or not at all: more pages or entries than
  * the limits allow, a next page on another server, or a resource of another type than searched for,
- * make it an {@link IncompleteFetchException}.
+ * make it an {@link IncompleteFetchException}. A search for the latest few (sorted, with a page
+ * size) is its first page.
  */
 @Component
 class FhirFetcher {
@@ -68,7 +69,7 @@ class FhirFetcher {
         throw new IncompleteFetchException("more than " + maxEntries + " entries");
       }
       Bundle.BundleLinkComponent next = bundle.getLink(Bundle.LINK_NEXT);
-      if (next == null || !next.hasUrl()) {
+      if (next == null || !next.hasUrl() || firstPageAnswers(query)) {
         return resources;
       }
       // Follow only pages on the same server: a next link elsewhere would carry the token away.
@@ -81,6 +82,25 @@ class FhirFetcher {
       bundle = client.loadPage().next(bundle).execute();
       pages++;
     }
+  }
+
+  /**
+   * Whether a search asks for its first page only: sorted, with a page size ({@code
+   * _sort=-date&_count=10}: the latest ten readings). Its next page is not part of the answer;
+   * every other search is read whole.
+   */
+  static boolean firstPageAnswers(String query) {
+    int q = query.indexOf('?');
+    if (q < 0) {
+      return false;
+    }
+    boolean sorted = false;
+    boolean counted = false;
+    for (String parameter : query.substring(q + 1).split("&")) {
+      sorted |= parameter.startsWith("_sort=");
+      counted |= parameter.startsWith("_count=");
+    }
+    return sorted && counted;
   }
 
   /**

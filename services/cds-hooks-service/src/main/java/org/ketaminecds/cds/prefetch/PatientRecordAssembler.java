@@ -99,9 +99,12 @@ public class PatientRecordAssembler {
                   + theirs.get().fhirType()
                   + ")");
         }
-        if (parsed instanceof Bundle bundle && hasNextPage(bundle)) {
+        if (parsed instanceof Bundle bundle
+            && hasNextPage(bundle)
+            && !FhirFetcher.firstPageAnswers(templates.get(key))) {
           // The first page of a search only: the rest may hold the interacting drug. The whole
-          // search is read from fhirServer instead or, failing that, the key is unavailable.
+          // search is read from fhirServer instead or, failing that, the key is unavailable. (A
+          // search for the latest few readings is its first page.)
           partial.add(key);
           toFetch.put(key, templates.get(key));
         } else {

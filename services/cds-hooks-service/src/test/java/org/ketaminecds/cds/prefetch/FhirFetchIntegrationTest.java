@@ -9,9 +9,12 @@ import java.time.Duration;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -213,6 +216,93 @@ class FhirFetchIntegrationTest {
     var cards = response.json().get("cards");
     assertThat(cards.findValuesAsText("summary")).anyMatch(s -> s.contains("incomplete"));
     assertThat(cards.toString()).contains("conditions");
+  }
+
+  private static Observation systolic(String id, String when, int mmHg) {
+    Observation o = new Observation();
+    o.setId(id);
+    o.setStatus(Observation.ObservationStatus.FINAL);
+    o.setSubject(new Reference("Patient/p7"));
+    o.setCode(new CodeableConcept(new Coding("http://loinc.org", "8480-6", null)));
+    o.setEffective(new DateTimeType(when));
+    o.setValue(new Quantity().setValue(mmHg).setUnit("mmHg").setCode("mm[Hg]"));
+    return o;
+  }
+
+  /**
+   * A server that pages by 10: the medication search is followed to its last page (the MAOI is the
+   * 25th entry), the latest-readings search is its first page (60 readings would be more pages than
+   * the limit allows, and make blood pressure unavailable).
+   */
+  @Test
+  void aPagedServer_givesWholeMedicationListsAndTheLatestReadings() {
+    ehr.pageSize(10);
+    ehr.store().clear();
+    Patient patient = new Patient();
+    patient.setId("p7");
+    patient.setBirthDateElement(new DateType("1960-05-04"));
+    ehr.add(patient);
+    for (int i = 0; i < 24; i++) {
+      MedicationRequest other = new MedicationRequest();
+      other.setId("other-" + i);
+      other.setStatus(MedicationRequest.MedicationRequestStatus.ACTIVE);
+      other.setIntent(MedicationRequest.MedicationRequestIntent.ORDER);
+      other.setSubject(new Reference("Patient/p7"));
+      other.setMedication(new CodeableConcept().setText("Vitamin D3 1000 unit tablet " + i));
+      ehr.add(other);
+    }
+    MedicationRequest phenelzine = new MedicationRequest();
+    phenelzine.setId("mao-7");
+    phenelzine.setStatus(MedicationRequest.MedicationRequestStatus.ACTIVE);
+    phenelzine.setIntent(MedicationRequest.MedicationRequestIntent.ORDER);
+    phenelzine.setSubject(new Reference("Patient/p7"));
+    phenelzine.setMedication(new CodeableConcept(new Coding(RXNORM, "8123", "phenelzine")));
+    ehr.add(phenelzine);
+    for (int day = 1; day <= 60; day++) {
+      ehr.add(
+          systolic(
+              "old-" + day, "2026-0%d-%02dT08:00:00Z".formatted(1 + day / 29, 1 + day % 28), 120));
+    }
+    ehr.add(systolic("latest", "2026-11-20T08:00:00Z", 186));
+
+    var response = http.post(SIGN, ketamineOrder().fhirServer(ehr.baseUrl(), "t").build());
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    var cards = response.json().get("cards");
+    assertThat(cards.findValuesAsText("code"))
+        .contains("ketamine-maoi", "ketamine-raised-blood-pressure");
+    assertThat(cards.toString()).contains("186/? mmHg").doesNotContain("incomplete");
+    assertThat(ehr.requests().stream().filter(r -> r.contains("_getpages")).count())
+        .as("the medication search's pages 2 and 3, and no page of the readings")
+        .isEqualTo(2);
+  }
+
+  @Test
+  void latestReadingsPrefetchedAsAFirstPage_areUsedAsSent() {
+    HookRequests request =
+        ketamineOrder()
+            .fhirServer(ehr.baseUrl(), "t")
+            .prefetch("patient", HookRequests.patient("p7", "1960-05-04"))
+            .prefetchBundle("medicationRequests")
+            .prefetchBundle("medicationStatements")
+            .prefetch("conditions", HookRequests.JSON.nullNode())
+            .prefetchBundle(
+                "bloodPressure",
+                HookRequests.json(
+                    FhirContext.forR4Cached()
+                        .newJsonParser()
+                        .encodeResourceToString(systolic("latest", "2026-11-20T08:00:00Z", 184))));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) request.json().at("/prefetch/bloodPressure"))
+        .putArray("link")
+        .addObject()
+        .put("relation", "next")
+        .put("url", ehr.baseUrl() + "?_getpages=abc&_getpagesoffset=10");
+
+    var response = http.post(SIGN, request.build());
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(response.json().get("cards").toString()).contains("184/? mmHg");
+    assertThat(ehr.requests()).isEmpty();
   }
 
   @Test

@@ -34,6 +34,20 @@ class FhirFetcherTest {
     assertThat(FhirFetcher.onServer(base, next)).isEqualTo(followed);
   }
 
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+    "'Observation?patient=1&code=http://loinc.org|8480-6&_sort=-date&_count=10', true",
+    "'Observation?_count=10&patient=1&_sort=date', true",
+    "'Observation?patient=1&_count=10', false",
+    "'Observation?patient=1&_sort=-date', false",
+    "'MedicationRequest?patient=1&status=active', false",
+    "'Patient/1', false",
+    "'Observation?patient=1&x_sort=-date&y_count=10', false",
+  })
+  void onlyASortedSearchWithAPageSizeIsAnsweredByItsFirstPage(String query, boolean first) {
+    assertThat(FhirFetcher.firstPageAnswers(query)).isEqualTo(first);
+  }
+
   @Test
   void searchResultsOfTheTypeSearchedFor_orIncluded_orAnOutcome_areTaken() {
     assertThat(FhirFetcher.asked("MedicationRequest", entry(new MedicationRequest(), null)))

@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.RequiredParam;
 import ca.uhn.fhir.rest.annotation.Search;
 import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
@@ -17,6 +18,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,6 +55,7 @@ public final class TestFhirServer implements AutoCloseable {
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final CountDownLatch released = new CountDownLatch(1);
   private final int port;
+  private final RestfulServer server;
 
   public TestFhirServer() {
     try {
@@ -62,7 +65,7 @@ public final class TestFhirServer implements AutoCloseable {
       connector.setProperty("address", "127.0.0.1");
       tomcat.setConnector(connector);
       Context context = tomcat.addContext("", null);
-      RestfulServer server = new RestfulServer(FhirContext.forR4Cached());
+      server = new RestfulServer(FhirContext.forR4Cached());
       server.registerProviders(
           new Provider(Patient.class),
           new Provider(MedicationRequest.class),
@@ -104,6 +107,21 @@ public final class TestFhirServer implements AutoCloseable {
       store.put(r.fhirType() + "/" + r.getIdElement().getIdPart(), r);
     }
     return this;
+  }
+
+  /**
+   * Answers searches in pages of this many entries (honouring {@code _count}), with next links
+   * ({@code ?_getpages=...}), as EHRs' servers do; without it a search is one page.
+   */
+  public TestFhirServer pageSize(int size) {
+    server.setPagingProvider(
+        new FifoMemoryPagingProvider(100).setDefaultPageSize(size).setMaximumPageSize(size));
+    return this;
+  }
+
+  /** What the server holds, by {@code Type/id}. */
+  public Map<String, Resource> store() {
+    return store;
   }
 
   /** Requests for this resource type wait until the server is closed. */
@@ -197,6 +215,14 @@ public final class TestFhirServer implements AutoCloseable {
         if (type.isInstance(r) && patient.getIdPart().equals(subjectId(r))) {
           result.add(r);
         }
+      }
+      if (type == Observation.class) {
+        // Newest first, as the service's _sort=-date asks.
+        result.sort(
+            Comparator.comparing(
+                    (IBaseResource r) -> ((Observation) r).getEffectiveDateTimeType().getValue(),
+                    Comparator.nullsFirst(Comparator.naturalOrder()))
+                .reversed());
       }
       return result;
     }
