@@ -220,7 +220,10 @@ public final class TestFhirServer implements AutoCloseable {
         // Newest first, as the service's _sort=-date asks.
         result.sort(
             Comparator.comparing(
-                    (IBaseResource r) -> ((Observation) r).getEffectiveDateTimeType().getValue(),
+                    (IBaseResource r) ->
+                        r instanceof Observation o && o.hasEffectiveDateTimeType()
+                            ? o.getEffectiveDateTimeType().getValue()
+                            : null,
                     Comparator.nullsFirst(Comparator.naturalOrder()))
                 .reversed());
       }
