@@ -6,11 +6,13 @@ import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Resource;
 import org.ketaminecds.cds.config.CdsProperties;
 import org.springframework.stereotype.Component;
@@ -21,7 +23,7 @@ import org.springframework.stereotype.Component;
  * caller bounds the total time. A search is read whole or not at all: more pages or entries than
  * the limits allow, a next page on another server, or a resource of another type than searched for,
  * make it an {@link IncompleteFetchException}. A search for the latest few (sorted, with a page
- * size) is its first page.
+ * size) is its first page, if the server sorted it.
  */
 @Component
 class FhirFetcher {
@@ -69,7 +71,7 @@ class FhirFetcher {
         throw new IncompleteFetchException("more than " + maxEntries + " entries");
       }
       Bundle.BundleLinkComponent next = bundle.getLink(Bundle.LINK_NEXT);
-      if (next == null || !next.hasUrl() || firstPageAnswers(query)) {
+      if (next == null || !next.hasUrl() || (pages == 1 && firstPageAnswers(query, bundle))) {
         return resources;
       }
       // Follow only pages on the same server: a next link elsewhere would carry the token away.
@@ -85,11 +87,17 @@ class FhirFetcher {
   }
 
   /**
-   * Whether a search asks for its first page only: sorted, with a page size ({@code
-   * _sort=-date&_count=10}: the latest ten readings). Its next page is not part of the answer;
-   * every other search is read whole.
+   * Whether this first page of a search answers it: the search asks for the latest few (sorted
+   * newest first, with a page size: {@code _sort=-date&_count=10}) and the server did sort (the
+   * page's Observations are newest first). A server that ignored {@code _sort} may have put the
+   * latest reading on any page, so its search is read whole like every other.
    */
-  static boolean firstPageAnswers(String query) {
+  static boolean firstPageAnswers(String query, Bundle page) {
+    return asksForLatest(query) && newestFirst(page);
+  }
+
+  /** Whether a search is sorted with a page size: {@code _sort=-date&_count=10}. */
+  static boolean asksForLatest(String query) {
     int q = query.indexOf('?');
     if (q < 0) {
       return false;
@@ -101,6 +109,43 @@ class FhirFetcher {
       counted |= parameter.startsWith("_count=");
     }
     return sorted && counted;
+  }
+
+  /**
+   * Whether a page's Observations are in order, newest first, by when they were taken (and at least
+   * one says when). Other resources have no such time here, and do not count.
+   */
+  static boolean newestFirst(Bundle page) {
+    Date previous = null;
+    boolean any = false;
+    for (Bundle.BundleEntryComponent entry : page.getEntry()) {
+      if (!(entry.getResource() instanceof Observation o)) {
+        continue;
+      }
+      Date taken = taken(o);
+      if (taken == null) {
+        return false;
+      }
+      if (previous != null && taken.after(previous)) {
+        return false;
+      }
+      previous = taken;
+      any = true;
+    }
+    return any;
+  }
+
+  private static Date taken(Observation o) {
+    if (o.hasEffectiveDateTimeType()) {
+      return o.getEffectiveDateTimeType().getValue();
+    }
+    if (o.hasEffectiveInstantType()) {
+      return o.getEffectiveInstantType().getValue();
+    }
+    if (o.hasEffectivePeriod()) {
+      return o.getEffectivePeriod().getStart();
+    }
+    return o.getIssued();
   }
 
   /**

@@ -101,10 +101,10 @@ public class PatientRecordAssembler {
         }
         if (parsed instanceof Bundle bundle
             && hasNextPage(bundle)
-            && !FhirFetcher.firstPageAnswers(templates.get(key))) {
+            && !FhirFetcher.firstPageAnswers(templates.get(key), bundle)) {
           // The first page of a search only: the rest may hold the interacting drug. The whole
           // search is read from fhirServer instead or, failing that, the key is unavailable. (A
-          // search for the latest few readings is its first page.)
+          // search for the latest few readings, sorted newest first, is its first page.)
           partial.add(key);
           toFetch.put(key, templates.get(key));
         } else {

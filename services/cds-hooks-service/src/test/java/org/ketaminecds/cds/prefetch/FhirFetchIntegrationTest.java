@@ -277,6 +277,46 @@ class FhirFetchIntegrationTest {
         .isEqualTo(2);
   }
 
+  private void readings(int count, int latestMmHg) {
+    ehr.store().clear();
+    Patient patient = new Patient();
+    patient.setId("p7");
+    patient.setBirthDateElement(new DateType("1960-05-04"));
+    ehr.add(patient);
+    for (int day = 1; day < count; day++) {
+      ehr.add(
+          systolic(
+              "old-" + day, "2026-%02d-%02dT08:00:00Z".formatted(1 + day / 28, 1 + day % 28), 120));
+    }
+    ehr.add(systolic("latest", "2026-11-20T08:00:00Z", latestMmHg));
+  }
+
+  /** The latest reading on the last of three pages: the pages are read, as for any search. */
+  @Test
+  void aServerIgnoringTheSort_isReadWhole_soTheLatestReadingIsFound() {
+    ehr.pageSize(10).ignoringSort();
+    readings(30, 188);
+
+    var response = http.post(SIGN, ketamineOrder().fhirServer(ehr.baseUrl(), "t").build());
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(response.json().get("cards").toString()).contains("188/? mmHg");
+  }
+
+  /** Unsorted and longer than the page limit: the latest reading may be unread, so none is used. */
+  @Test
+  void aServerIgnoringTheSort_withAHistoryBeyondThePageLimit_leavesBloodPressureUnavailable() {
+    ehr.pageSize(10).ignoringSort();
+    readings(70, 188);
+
+    var response = http.post(SIGN, ketamineOrder().fhirServer(ehr.baseUrl(), "t").build());
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    var cards = response.json().get("cards");
+    assertThat(cards.toString()).doesNotContain("120/? mmHg").doesNotContain("188/? mmHg");
+    assertThat(cards.findValuesAsText("summary")).anyMatch(s -> s.contains("incomplete"));
+  }
+
   @Test
   void latestReadingsPrefetchedAsAFirstPage_areUsedAsSent() {
     HookRequests request =

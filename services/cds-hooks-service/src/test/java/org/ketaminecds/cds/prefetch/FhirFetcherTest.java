@@ -8,6 +8,7 @@ import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
@@ -44,8 +45,36 @@ class FhirFetcherTest {
     "'Patient/1', false",
     "'Observation?patient=1&x_sort=-date&y_count=10', false",
   })
-  void onlyASortedSearchWithAPageSizeIsAnsweredByItsFirstPage(String query, boolean first) {
-    assertThat(FhirFetcher.firstPageAnswers(query)).isEqualTo(first);
+  void onlyASortedSearchWithAPageSizeAsksForTheLatest(String query, boolean latest) {
+    assertThat(FhirFetcher.asksForLatest(query)).isEqualTo(latest);
+  }
+
+  @Test
+  void aFirstPageAnswersOnlyIfTheServerSortedItNewestFirst() {
+    String query = "Observation?patient=1&_sort=-date&_count=10";
+    Bundle sorted = page(reading("2026-11-20"), reading("2026-11-19"), reading("2026-11-19"));
+    Bundle unsorted = page(reading("2026-11-19"), reading("2026-11-20"));
+    Bundle undated = page(reading("2026-11-20"), new Observation());
+
+    assertThat(FhirFetcher.firstPageAnswers(query, sorted)).isTrue();
+    assertThat(FhirFetcher.firstPageAnswers(query, unsorted)).isFalse();
+    assertThat(FhirFetcher.firstPageAnswers(query, undated)).isFalse();
+    assertThat(FhirFetcher.firstPageAnswers(query, page())).isFalse();
+    assertThat(FhirFetcher.firstPageAnswers("Observation?patient=1", sorted)).isFalse();
+  }
+
+  private static Observation reading(String day) {
+    Observation o = new Observation();
+    o.setEffective(new org.hl7.fhir.r4.model.DateTimeType(day));
+    return o;
+  }
+
+  private static Bundle page(Resource... resources) {
+    Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
+    for (Resource r : resources) {
+      bundle.addEntry().setResource(r);
+    }
+    return bundle;
   }
 
   @Test

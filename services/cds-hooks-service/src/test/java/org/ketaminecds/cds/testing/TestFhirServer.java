@@ -56,6 +56,7 @@ public final class TestFhirServer implements AutoCloseable {
   private final CountDownLatch released = new CountDownLatch(1);
   private final int port;
   private final RestfulServer server;
+  private volatile boolean ignoresSort;
 
   public TestFhirServer() {
     try {
@@ -116,6 +117,12 @@ public final class TestFhirServer implements AutoCloseable {
   public TestFhirServer pageSize(int size) {
     server.setPagingProvider(
         new FifoMemoryPagingProvider(100).setDefaultPageSize(size).setMaximumPageSize(size));
+    return this;
+  }
+
+  /** Answers Observation searches oldest first, as a server that ignores {@code _sort} may. */
+  public TestFhirServer ignoringSort() {
+    ignoresSort = true;
     return this;
   }
 
@@ -217,15 +224,15 @@ public final class TestFhirServer implements AutoCloseable {
         }
       }
       if (type == Observation.class) {
-        // Newest first, as the service's _sort=-date asks.
-        result.sort(
+        // Newest first, as the service's _sort=-date asks (oldest first when ignoring it).
+        Comparator<IBaseResource> oldestFirst =
             Comparator.comparing(
-                    (IBaseResource r) ->
-                        r instanceof Observation o && o.hasEffectiveDateTimeType()
-                            ? o.getEffectiveDateTimeType().getValue()
-                            : null,
-                    Comparator.nullsFirst(Comparator.naturalOrder()))
-                .reversed());
+                (IBaseResource r) ->
+                    r instanceof Observation o && o.hasEffectiveDateTimeType()
+                        ? o.getEffectiveDateTimeType().getValue()
+                        : null,
+                Comparator.nullsFirst(Comparator.naturalOrder()));
+        result.sort(ignoresSort ? oldestFirst : oldestFirst.reversed());
       }
       return result;
     }
