@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.ketaminecds.cds.config.CdsProperties;
 import org.springframework.stereotype.Component;
@@ -151,10 +152,14 @@ class FhirFetcher {
   /**
    * A search result's resource, if it is of the type searched for or marked as included or as an
    * outcome. Anything else means the server answered another question: read as the answer to this
-   * one, a medication search yielding no medications would pass for an empty list.
+   * one, a medication search yielding no medications would pass for an empty list. An outcome that
+   * reports an error says the results may be incomplete: the search is.
    */
   static Resource asked(String searched, Bundle.BundleEntryComponent entry) {
     Resource resource = entry.getResource();
+    if (resource instanceof OperationOutcome outcome && PatientRecordAssembler.isError(outcome)) {
+      throw new IncompleteFetchException("the server reported an error in its search results");
+    }
     Bundle.SearchEntryMode mode = entry.getSearch().getMode();
     if (resource.fhirType().equals(searched)
         || mode == Bundle.SearchEntryMode.INCLUDE

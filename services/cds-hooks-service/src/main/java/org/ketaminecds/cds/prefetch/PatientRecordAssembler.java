@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.ketaminecds.cds.config.CdsProperties;
 import org.ketaminecds.cds.discovery.CdsServiceCatalog;
@@ -80,6 +81,7 @@ public class PatientRecordAssembler {
     Set<String> unavailable = new HashSet<>();
     Map<String, String> toFetch = new LinkedHashMap<>();
     Set<String> partial = new HashSet<>();
+    Set<String> failedAtEhr = new HashSet<>();
     for (String key : templates.keySet()) {
       JsonNode given = request.prefetch().get(key);
       if (given == null) {
@@ -89,6 +91,14 @@ public class PatientRecordAssembler {
       } else {
         String field = "prefetch." + key;
         IBaseResource parsed = parse(given, templates.get(key), field);
+        if (reportsFailure(parsed)) {
+          // CDS Hooks 2.0: the EHR met an error prefetching this and says so with an
+          // OperationOutcome, so that no follow-up query is made. The data is unavailable.
+          failedAtEhr.add(key);
+          unavailable.add(key);
+          log.warn("the EHR reported an error prefetching key {}", key);
+          continue;
+        }
         List<Resource> resources = resources(parsed);
         Optional<Resource> theirs = ofAnotherPatient(request, resources);
         if (theirs.isPresent()) {
@@ -123,11 +133,13 @@ public class PatientRecordAssembler {
                 + (key.equals(CdsServiceCatalog.MEDICATION_REQUESTS)
                     ? "medication requests"
                     : "medication statements")
-                + (partial.contains(key)
-                    ? " were prefetched only in part (the Bundle has a next page)"
-                    : " were not prefetched")
-                + " and could not be read from fhirServer"
-                + refusal.map(r -> " (" + r + ")").orElse(""));
+                + (failedAtEhr.contains(key)
+                    ? " could not be prefetched: the EHR reported an error (OperationOutcome)"
+                    : (partial.contains(key)
+                            ? " were prefetched only in part (the Bundle has a next page)"
+                            : " were not prefetched")
+                        + " and could not be read from fhirServer"
+                        + refusal.map(r -> " (" + r + ")").orElse("")));
       }
     }
     return record(data, unavailable);
@@ -287,7 +299,43 @@ public class PatientRecordAssembler {
             : fhir.context()
                 .getResourceDefinition(template.substring(0, template.indexOf('/')))
                 .getImplementingClass();
+    if ("OperationOutcome".equals(node.path("resourceType").asText())) {
+      return fhir.parse(node, OperationOutcome.class, field);
+    }
     return fhir.parse(node, expected, field);
+  }
+
+  /**
+   * Whether the EHR says it could not prefetch this: an OperationOutcome in place of the data, or
+   * one with an error in the search Bundle (the results may then be incomplete). Warnings and
+   * information ("no results", "some entries withheld by policy") leave the data as it is.
+   */
+  static boolean reportsFailure(IBaseResource prefetched) {
+    if (prefetched instanceof OperationOutcome) {
+      return true;
+    }
+    if (prefetched instanceof Bundle bundle) {
+      for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+        if (entry.getResource() instanceof OperationOutcome outcome && isError(outcome)) {
+          return true;
+        }
+        if (entry.getResource() instanceof Bundle inner && reportsFailure(inner)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  static boolean isError(OperationOutcome outcome) {
+    for (OperationOutcome.OperationOutcomeIssueComponent issue : outcome.getIssue()) {
+      OperationOutcome.IssueSeverity severity = issue.getSeverity();
+      if (severity == OperationOutcome.IssueSeverity.ERROR
+          || severity == OperationOutcome.IssueSeverity.FATAL) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static List<Resource> resources(IBaseResource resource) {

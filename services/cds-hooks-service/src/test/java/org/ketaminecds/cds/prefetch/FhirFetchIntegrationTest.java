@@ -345,6 +345,83 @@ class FhirFetchIntegrationTest {
     assertThat(ehr.requests()).isEmpty();
   }
 
+  static com.fasterxml.jackson.databind.node.ObjectNode outcome(String severity) {
+    return HookRequests.json(
+        "{'resourceType': 'OperationOutcome', 'issue': [{'severity': '%s', 'code': 'processing',"
+                .formatted(severity)
+            + " 'diagnostics': 'prefetch failed'}]}");
+  }
+
+  /** CDS Hooks 2.0: an EHR that failed to prefetch says so with an OperationOutcome. */
+  @Test
+  void medicationsTheEhrFailedToPrefetch_give412_withoutAFollowUpQuery() {
+    HookRequests request =
+        ketamineOrder()
+            .fhirServer(ehr.baseUrl(), "t")
+            .prefetch("patient", HookRequests.patient("p7", "1960-05-04"))
+            .prefetch("medicationRequests", outcome("error"))
+            .prefetchBundle("medicationStatements")
+            .prefetch("conditions", HookRequests.JSON.nullNode())
+            .prefetch("bloodPressure", HookRequests.JSON.nullNode());
+
+    var response = http.post(SIGN, request.build());
+
+    assertThat(response.status()).as(response.body()).isEqualTo(412);
+    assertThat(response.json().get("message").asText())
+        .contains("medication requests could not be prefetched: the EHR reported an error");
+    assertThat(ehr.requests()).isEmpty();
+  }
+
+  @Test
+  void conditionsTheEhrFailedToPrefetch_makeTheCheckIncomplete() {
+    HookRequests request =
+        ketamineOrder()
+            .prefetch("patient", HookRequests.patient("p7", "1960-05-04"))
+            .prefetchBundle(
+                "medicationRequests",
+                HookRequests.medicationRequest("mao-1", "active", "8123", "Phenelzine", "p7"))
+            .prefetchBundle("medicationStatements")
+            .prefetch("conditions", outcome("fatal"))
+            .prefetch("bloodPressure", HookRequests.JSON.nullNode());
+
+    var response = http.post(SIGN, request.build());
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    var cards = response.json().get("cards");
+    assertThat(cards.findValuesAsText("code")).contains("ketamine-maoi");
+    assertThat(cards.findValuesAsText("summary")).anyMatch(s -> s.contains("incomplete"));
+  }
+
+  @Test
+  void anErrorOutcomeInsideTheSearchBundle_makesTheListUnavailable_aWarningDoesNot() {
+    for (String severity : new String[] {"error", "warning"}) {
+      HookRequests request =
+          ketamineOrder()
+              .prefetch("patient", HookRequests.patient("p7", "1960-05-04"))
+              .prefetchBundle(
+                  "medicationRequests",
+                  HookRequests.medicationRequest("mao-1", "active", "8123", "Phenelzine", "p7"))
+              .prefetchBundle("medicationStatements")
+              .prefetch("conditions", HookRequests.JSON.nullNode())
+              .prefetch("bloodPressure", HookRequests.JSON.nullNode());
+      var entry =
+          ((com.fasterxml.jackson.databind.node.ArrayNode)
+                  request.json().at("/prefetch/medicationRequests/entry"))
+              .addObject();
+      entry.set("resource", outcome(severity));
+      entry.putObject("search").put("mode", "outcome");
+
+      var response = http.post(SIGN, request.build());
+
+      if (severity.equals("error")) {
+        assertThat(response.status()).as(response.body()).isEqualTo(412);
+      } else {
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        assertThat(response.json().get("cards").findValuesAsText("code")).contains("ketamine-maoi");
+      }
+    }
+  }
+
   @Test
   void aNonKetamineOrder_readsNothingFromTheEhr() {
     var response =

@@ -92,6 +92,21 @@ class FhirFetcherTest {
   }
 
   @Test
+  void anOutcomeReportingAnError_makesTheSearchIncomplete_aWarningDoesNot() {
+    OperationOutcome error = new OperationOutcome();
+    error.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR);
+    OperationOutcome warning = new OperationOutcome();
+    warning.addIssue().setSeverity(OperationOutcome.IssueSeverity.WARNING);
+
+    assertThatThrownBy(
+            () -> FhirFetcher.asked("MedicationRequest", entry(error, SearchEntryMode.OUTCOME)))
+        .isInstanceOf(IncompleteFetchException.class)
+        .hasMessage("the server reported an error in its search results");
+    assertThat(FhirFetcher.asked("MedicationRequest", entry(warning, SearchEntryMode.OUTCOME)))
+        .isSameAs(warning);
+  }
+
+  @Test
   void aSearchAnsweredWithAnotherType_isIncomplete_notAnEmptyList() {
     assertThatThrownBy(
             () ->
