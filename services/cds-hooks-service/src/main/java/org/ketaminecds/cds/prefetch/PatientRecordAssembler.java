@@ -52,18 +52,21 @@ public class PatientRecordAssembler {
   private final FhirServerPolicy fhirServers;
   private final ExecutorService executor;
   private final Duration totalTimeout;
+  private final PrefetchMetrics metrics;
 
   PatientRecordAssembler(
       FhirJson fhir,
       FhirFetcher fetcher,
       FhirServerPolicy fhirServers,
       ExecutorService fhirFetchExecutor,
-      CdsProperties props) {
+      CdsProperties props,
+      PrefetchMetrics metrics) {
     this.fhir = fhir;
     this.fetcher = fetcher;
     this.fhirServers = fhirServers;
     this.executor = fhirFetchExecutor;
     this.totalTimeout = props.fhir().totalTimeout();
+    this.metrics = metrics;
   }
 
   /** A fresh budget of the configured total time for this call's fetches. */
@@ -125,6 +128,15 @@ public class PatientRecordAssembler {
     Optional<String> refusal = Optional.empty();
     if (!toFetch.isEmpty()) {
       refusal = fetchAll(request, toFetch, data, unavailable, budget);
+    }
+    for (String key : templates.keySet()) {
+      metrics.count(
+          key,
+          unavailable.contains(key)
+              ? PrefetchMetrics.Outcome.UNAVAILABLE
+              : toFetch.containsKey(key)
+                  ? PrefetchMetrics.Outcome.FETCHED
+                  : PrefetchMetrics.Outcome.PREFETCHED);
     }
     for (String key : ESSENTIAL) {
       if (unavailable.contains(key)) {

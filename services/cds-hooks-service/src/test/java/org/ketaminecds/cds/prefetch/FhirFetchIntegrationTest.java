@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.ketaminecds.cds.testing.HookRequests.orderSign;
 
 import ca.uhn.fhir.context.FhirContext;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.ServerSocket;
 import java.time.Duration;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.ketaminecds.cds.testing.CdsHttp;
 import org.ketaminecds.cds.testing.HookRequests;
 import org.ketaminecds.cds.testing.TestFhirServer;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -50,6 +53,7 @@ class FhirFetchIntegrationTest {
   static final Duration BOUND = Duration.ofSeconds(10);
 
   @LocalServerPort int port;
+  @Autowired MeterRegistry meters;
   CdsHttp http;
   TestFhirServer ehr;
 
@@ -420,6 +424,32 @@ class FhirFetchIntegrationTest {
         assertThat(response.json().get("cards").findValuesAsText("code")).contains("ketamine-maoi");
       }
     }
+  }
+
+  private double counted(String key, String outcome) {
+    Counter counter = meters.find("cds.prefetch").tags("key", key, "outcome", outcome).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  @Test
+  void howEachKeyWasObtained_isCountedForTheOperator() {
+    ehr.fail("Condition");
+    double patient = counted("patient", "prefetched");
+    double medications = counted("medicationRequests", "fetched");
+    double conditions = counted("conditions", "unavailable");
+
+    var response =
+        http.post(
+            SIGN,
+            ketamineOrder()
+                .fhirServer(ehr.baseUrl(), "t")
+                .prefetch("patient", HookRequests.patient("p7", "1960-05-04"))
+                .build());
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(counted("patient", "prefetched")).isEqualTo(patient + 1);
+    assertThat(counted("medicationRequests", "fetched")).isEqualTo(medications + 1);
+    assertThat(counted("conditions", "unavailable")).isEqualTo(conditions + 1);
   }
 
   @Test
