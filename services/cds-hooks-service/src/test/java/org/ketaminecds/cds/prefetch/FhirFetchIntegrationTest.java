@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.ketaminecds.cds.testing.HookRequests.orderSign;
 
 import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.ServerSocket;
@@ -154,27 +157,40 @@ class FhirFetchIntegrationTest {
   }
 
   /**
+   * Every key prefetched: the patient, these medication requests, no statements, conditions or
+   * readings. Tests replace the key they are about.
+   */
+  private HookRequests prefetched(JsonNode... medicationRequests) {
+    return ketamineOrder()
+        .prefetch("patient", HookRequests.patient("p7", "1960-05-04"))
+        .prefetchBundle("medicationRequests", medicationRequests)
+        .prefetchBundle("medicationStatements")
+        .prefetch("conditions", HookRequests.JSON.nullNode())
+        .prefetch("bloodPressure", HookRequests.JSON.nullNode());
+  }
+
+  private static HookRequests withNextPage(HookRequests request, String key, String url) {
+    ((ObjectNode) request.json().at("/prefetch/" + key))
+        .putArray("link")
+        .addObject()
+        .put("relation", "next")
+        .put("url", url);
+    return request;
+  }
+
+  private static final JsonNode PHENELZINE =
+      HookRequests.medicationRequest("mao-1", "active", "8123", "Phenelzine", "p7");
+
+  /**
    * The medication list prefetched as its first page only (a next link), without the MAOI, which
    * the FHIR server holds.
    */
   private HookRequests firstPageOnly() {
-    HookRequests request =
-        ketamineOrder()
-            .prefetch("patient", HookRequests.patient("p7", "1960-05-04"))
-            .prefetchBundle(
-                "medicationRequests",
-                HookRequests.medicationRequest(
-                    "ssri-7", "active", "36437", "Sertraline 50 mg", "p7"))
-            .prefetchBundle("medicationStatements")
-            .prefetch("conditions", HookRequests.JSON.nullNode())
-            .prefetch("bloodPressure", HookRequests.JSON.nullNode());
-    ((com.fasterxml.jackson.databind.node.ObjectNode)
-            request.json().at("/prefetch/medicationRequests"))
-        .putArray("link")
-        .addObject()
-        .put("relation", "next")
-        .put("url", ehr.baseUrl() + "?_getpages=abc&_getpagesoffset=1");
-    return request;
+    return withNextPage(
+        prefetched(
+            HookRequests.medicationRequest("ssri-7", "active", "36437", "Sertraline 50 mg", "p7")),
+        "medicationRequests",
+        ehr.baseUrl() + "?_getpages=abc&_getpagesoffset=1");
   }
 
   @Test
@@ -202,17 +218,10 @@ class FhirFetchIntegrationTest {
   @Test
   void conditionsPrefetchedInPart_withNoFhirServer_makeTheCheckIncomplete() {
     HookRequests request =
-        ketamineOrder()
-            .prefetch("patient", HookRequests.patient("p7", "1960-05-04"))
-            .prefetchBundle("medicationRequests")
-            .prefetchBundle("medicationStatements")
-            .prefetchBundle("conditions")
-            .prefetch("bloodPressure", HookRequests.JSON.nullNode());
-    ((com.fasterxml.jackson.databind.node.ObjectNode) request.json().at("/prefetch/conditions"))
-        .putArray("link")
-        .addObject()
-        .put("relation", "next")
-        .put("url", "https://ehr.example.org/fhir?page=2");
+        withNextPage(
+            prefetched().prefetchBundle("conditions"),
+            "conditions",
+            "https://ehr.example.org/fhir?page=2");
 
     var response = http.post(SIGN, request.build());
 
@@ -323,24 +332,16 @@ class FhirFetchIntegrationTest {
 
   @Test
   void latestReadingsPrefetchedAsAFirstPage_areUsedAsSent() {
+    ObjectNode reading =
+        HookRequests.json(
+            FhirContext.forR4Cached()
+                .newJsonParser()
+                .encodeResourceToString(systolic("latest", "2026-11-20T08:00:00Z", 184)));
     HookRequests request =
-        ketamineOrder()
-            .fhirServer(ehr.baseUrl(), "t")
-            .prefetch("patient", HookRequests.patient("p7", "1960-05-04"))
-            .prefetchBundle("medicationRequests")
-            .prefetchBundle("medicationStatements")
-            .prefetch("conditions", HookRequests.JSON.nullNode())
-            .prefetchBundle(
-                "bloodPressure",
-                HookRequests.json(
-                    FhirContext.forR4Cached()
-                        .newJsonParser()
-                        .encodeResourceToString(systolic("latest", "2026-11-20T08:00:00Z", 184))));
-    ((com.fasterxml.jackson.databind.node.ObjectNode) request.json().at("/prefetch/bloodPressure"))
-        .putArray("link")
-        .addObject()
-        .put("relation", "next")
-        .put("url", ehr.baseUrl() + "?_getpages=abc&_getpagesoffset=10");
+        withNextPage(
+            prefetched().fhirServer(ehr.baseUrl(), "t").prefetchBundle("bloodPressure", reading),
+            "bloodPressure",
+            ehr.baseUrl() + "?_getpages=abc&_getpagesoffset=10");
 
     var response = http.post(SIGN, request.build());
 
@@ -349,7 +350,7 @@ class FhirFetchIntegrationTest {
     assertThat(ehr.requests()).isEmpty();
   }
 
-  static com.fasterxml.jackson.databind.node.ObjectNode outcome(String severity) {
+  static ObjectNode outcome(String severity) {
     return HookRequests.json(
         "{'resourceType': 'OperationOutcome', 'issue': [{'severity': '%s', 'code': 'processing',"
                 .formatted(severity)
@@ -360,13 +361,9 @@ class FhirFetchIntegrationTest {
   @Test
   void medicationsTheEhrFailedToPrefetch_give412_withoutAFollowUpQuery() {
     HookRequests request =
-        ketamineOrder()
+        prefetched()
             .fhirServer(ehr.baseUrl(), "t")
-            .prefetch("patient", HookRequests.patient("p7", "1960-05-04"))
-            .prefetch("medicationRequests", outcome("error"))
-            .prefetchBundle("medicationStatements")
-            .prefetch("conditions", HookRequests.JSON.nullNode())
-            .prefetch("bloodPressure", HookRequests.JSON.nullNode());
+            .prefetch("medicationRequests", outcome("error"));
 
     var response = http.post(SIGN, request.build());
 
@@ -378,15 +375,7 @@ class FhirFetchIntegrationTest {
 
   @Test
   void conditionsTheEhrFailedToPrefetch_makeTheCheckIncomplete() {
-    HookRequests request =
-        ketamineOrder()
-            .prefetch("patient", HookRequests.patient("p7", "1960-05-04"))
-            .prefetchBundle(
-                "medicationRequests",
-                HookRequests.medicationRequest("mao-1", "active", "8123", "Phenelzine", "p7"))
-            .prefetchBundle("medicationStatements")
-            .prefetch("conditions", outcome("fatal"))
-            .prefetch("bloodPressure", HookRequests.JSON.nullNode());
+    HookRequests request = prefetched(PHENELZINE).prefetch("conditions", outcome("fatal"));
 
     var response = http.post(SIGN, request.build());
 
@@ -399,19 +388,8 @@ class FhirFetchIntegrationTest {
   @Test
   void anErrorOutcomeInsideTheSearchBundle_makesTheListUnavailable_aWarningDoesNot() {
     for (String severity : new String[] {"error", "warning"}) {
-      HookRequests request =
-          ketamineOrder()
-              .prefetch("patient", HookRequests.patient("p7", "1960-05-04"))
-              .prefetchBundle(
-                  "medicationRequests",
-                  HookRequests.medicationRequest("mao-1", "active", "8123", "Phenelzine", "p7"))
-              .prefetchBundle("medicationStatements")
-              .prefetch("conditions", HookRequests.JSON.nullNode())
-              .prefetch("bloodPressure", HookRequests.JSON.nullNode());
-      var entry =
-          ((com.fasterxml.jackson.databind.node.ArrayNode)
-                  request.json().at("/prefetch/medicationRequests/entry"))
-              .addObject();
+      HookRequests request = prefetched(PHENELZINE);
+      var entry = ((ArrayNode) request.json().at("/prefetch/medicationRequests/entry")).addObject();
       entry.set("resource", outcome(severity));
       entry.putObject("search").put("mode", "outcome");
 
