@@ -341,7 +341,12 @@ EXCLUDED_PHRASES = {
         "pregnancy test negative", "pregnancy ruled out"],
 }
 NOT_THE_PATIENT = ["without {}", "no {}", "not {}", "{} ruled out", "rule out {}", "r/o {}",
-                   "family history of {}", "family history {}", "fh {}"]
+                   "family history of {}", "family history {}", "fh {}",
+                   # A negation with a qualifier, a screening or a risk is not the condition
+                   # either. "History of {}" is: the patient had it.
+                   "no known {}", "no history of {}", "no hx of {}", "no evidence of {}",
+                   "no signs of {}", "denies {}", "negative for {}", "screening for {}",
+                   "{} screening", "at risk for {}", "at risk of {}", "risk of {}", "risk for {}"]
 
 
 # Blood-pressure codes; "S:" marks SNOMED CT, the rest are LOINC.

@@ -103,7 +103,26 @@ class ConditionShapesIntegrationTest {
             "a family history is not the patient's",
             coding(ICD10CM, "Z82.3", "Family history of stroke"),
             List.of(),
-            "ketamine-cardiovascular-disease"));
+            "ketamine-cardiovascular-disease"),
+        shape(
+            "a qualified negation is not the condition",
+            "{'text': 'No known hypertension'}",
+            List.of(),
+            "ketamine-hypertension"),
+        shape(
+            "a risk is not the condition",
+            "{'text': 'At risk for stroke'}",
+            List.of(),
+            "ketamine-cardiovascular-disease"),
+        shape(
+            "a history of the condition is the patient's",
+            "{'text': 'History of stroke'}",
+            List.of("ketamine-cardiovascular-disease")),
+        shape(
+            "a negated history is not the condition",
+            "{'text': 'No history of epilepsy'}",
+            List.of(),
+            "ketamine-seizure-disorder"));
   }
 
   static ObjectNode condition(String code) {
