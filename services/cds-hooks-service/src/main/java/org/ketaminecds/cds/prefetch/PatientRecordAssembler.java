@@ -318,9 +318,10 @@ public class PatientRecordAssembler {
   }
 
   /**
-   * Whether the EHR says it could not prefetch this: an OperationOutcome in place of the data, or
-   * one with an error in the search Bundle (the results may then be incomplete). Warnings and
-   * information ("no results", "some entries withheld by policy") leave the data as it is.
+   * Whether the EHR says it could not prefetch this: an OperationOutcome in place of the data, one
+   * with an error in the search Bundle (the results may then be incomplete), or a batch-response
+   * entry whose status is not 2xx. Warnings and information ("no results", "some entries withheld
+   * by policy") leave the data as it is.
    */
   static boolean reportsFailure(IBaseResource prefetched) {
     if (prefetched instanceof OperationOutcome) {
@@ -330,6 +331,11 @@ public class PatientRecordAssembler {
       for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
         if (entry.getResource() instanceof OperationOutcome outcome && isError(outcome)) {
           return true;
+        }
+        if (entry.hasResponse()
+            && entry.getResponse().hasStatus()
+            && !entry.getResponse().getStatus().trim().startsWith("2")) {
+          return true; // a batch-response whose search failed, with or without an outcome
         }
         if (entry.getResource() instanceof Bundle inner && reportsFailure(inner)) {
           return true;

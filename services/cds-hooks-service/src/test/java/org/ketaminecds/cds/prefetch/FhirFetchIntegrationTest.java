@@ -430,6 +430,19 @@ class FhirFetchIntegrationTest {
     assertThat(counted("conditions", "unavailable")).isEqualTo(conditions + 1);
   }
 
+  /** A prefetch fulfilled as a batch whose medication search failed: no list, not an empty one. */
+  @Test
+  void aBatchResponseWhoseSearchFailed_isUnavailable_notAnEmptyList() {
+    ObjectNode batch =
+        HookRequests.json(
+            "{'resourceType': 'Bundle', 'type': 'batch-response', 'entry': [{'response':"
+                + " {'status': '500 Internal Server Error'}}]}");
+    var response = http.post(SIGN, prefetched().prefetch("medicationRequests", batch).build());
+
+    assertThat(response.status()).as(response.body()).isEqualTo(412);
+    assertThat(response.json().get("message").asText()).contains("the EHR reported an error");
+  }
+
   @Test
   void aNonKetamineOrder_readsNothingFromTheEhr() {
     var response =
