@@ -2,6 +2,8 @@ package org.ketaminecds.cds.cards;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -17,6 +19,7 @@ import org.ketaminecds.cds.cards.Card.CardSource;
 import org.ketaminecds.cds.cards.Card.Coding;
 import org.ketaminecds.cds.cards.Card.Link;
 import org.ketaminecds.cds.cards.Card.Suggestion;
+import org.ketaminecds.cds.config.CdsProperties;
 import org.ketaminecds.engine.AppliedModifier;
 import org.ketaminecds.engine.Evaluation;
 import org.ketaminecds.engine.Finding;
@@ -28,6 +31,7 @@ import org.ketaminecds.engine.knowledge.Evidence;
 import org.ketaminecds.engine.knowledge.Modifier;
 import org.ketaminecds.engine.knowledge.RulePack;
 import org.ketaminecds.engine.knowledge.Source;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -60,9 +64,19 @@ public class CardRenderer {
           new Coding(OVERRIDE_SYSTEM, "will-monitor", "Will monitor the patient"));
 
   private final ObjectMapper json;
+  private final ZoneId zone;
 
-  public CardRenderer(ObjectMapper json) {
+  @Autowired
+  public CardRenderer(ObjectMapper json, CdsProperties properties) {
+    this(json, properties.timeZone());
+  }
+
+  /**
+   * @param zone the zone whose calendar dates the cards give (when a reading was taken)
+   */
+  public CardRenderer(ObjectMapper json, ZoneId zone) {
     this.json = json;
+    this.zone = zone;
   }
 
   /**
@@ -220,7 +234,7 @@ public class CardRenderer {
     return md.toString();
   }
 
-  private static String found(Finding finding) {
+  private String found(Finding finding) {
     List<String> parts = new ArrayList<>();
     for (MedicationMatch match : finding.medications()) {
       Medication m = match.medication();
@@ -241,7 +255,17 @@ public class CardRenderer {
       parts.add(name + " (" + where + ended + byName + ")");
     }
     finding.conditions().forEach(c -> parts.add(c.displayName() + " (problem list)"));
-    finding.bloodPressure().ifPresent(bp -> parts.add("latest blood pressure " + bp.display()));
+    // When it was taken: the rule reads the latest reading, however old it is.
+    finding
+        .bloodPressure()
+        .ifPresent(
+            bp ->
+                parts.add(
+                    "latest blood pressure "
+                        + bp.display()
+                        + bp.effective()
+                            .map(t -> ", taken " + LocalDate.ofInstant(t, zone))
+                            .orElse(", time not recorded")));
     return String.join("; ", parts);
   }
 

@@ -29,7 +29,8 @@ class CardRendererTest {
   private static final LocalDate TODAY = LocalDate.of(2026, 6, 1);
   private static final String BASE = "https://cds.example.org";
 
-  private final CardRenderer renderer = new CardRenderer(new ObjectMapper());
+  private final CardRenderer renderer =
+      new CardRenderer(new ObjectMapper(), java.time.ZoneId.of("America/New_York"));
 
   private static Medication order(String name, String rxnorm, Route route) {
     return new Medication(
@@ -191,6 +192,23 @@ class CardRendererTest {
     assertThat(card.summary())
         .isEqualTo("Ketamine with BP 186/96 mmHg: blood pressure too high to dose");
     assertThat(card.indicator()).isEqualTo("critical");
+    assertThat(card.detail()).contains("latest blood pressure 186/96 mmHg, time not recorded");
+  }
+
+  @Test
+  void aBloodPressureCardSaysWhenTheReadingWasTaken_inTheSitesCalendar() {
+    // 02:30 UTC on the 21st is still the 20th in New York.
+    var reading =
+        new BloodPressure(
+            "Observation/1",
+            OptionalInt.of(186),
+            OptionalInt.of(96),
+            Optional.of(java.time.Instant.parse("2026-11-21T02:30:00Z")));
+    var patient = new PatientContext(OptionalInt.of(50), List.of(), Optional.of(reading));
+
+    Card card = cards(KETAMINE_IV, patient).get(0);
+
+    assertThat(card.detail()).contains("latest blood pressure 186/96 mmHg, taken 2026-11-20");
   }
 
   @Test
