@@ -1,5 +1,7 @@
 package org.ketaminecds.cds.fhir;
 
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -67,16 +69,16 @@ public final class BloodPressureCodes {
   }
 
   private static List<Code> loinc(String... codes) {
-    return java.util.Arrays.stream(codes).map(c -> new Code(Code.LOINC, c)).toList();
+    return Arrays.stream(codes).map(c -> new Code(Code.LOINC, c)).toList();
   }
 
   private static List<Code> snomed(String... codes) {
-    return java.util.Arrays.stream(codes).map(Code::snomed).toList();
+    return Arrays.stream(codes).map(Code::snomed).toList();
   }
 
   private static Set<Code> codes(List<Code> loinc, List<Code> snomed) {
     Set<Code> all = new LinkedHashSet<>(loinc);
     all.addAll(snomed);
-    return java.util.Collections.unmodifiableSet(all);
+    return Collections.unmodifiableSet(all);
   }
 }

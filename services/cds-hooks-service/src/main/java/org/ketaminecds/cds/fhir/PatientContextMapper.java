@@ -135,17 +135,25 @@ public final class PatientContextMapper {
     if (systolic.isEmpty() && diastolic.isEmpty()) {
       return Optional.empty();
     }
-    Optional<Instant> when = Optional.empty();
+    return Optional.of(new BloodPressure(reference(o), systolic, diastolic, takenAt(o)));
+  }
+
+  /**
+   * When an observation was taken: its effective time (a dateTime, an instant, or a period's
+   * start), else when it was issued. Readings are ordered by it, here and when a FHIR server's page
+   * is checked for being newest first.
+   */
+  public static Optional<Instant> takenAt(Observation o) {
     if (o.hasEffectiveDateTimeType()) {
-      when = Optional.ofNullable(o.getEffectiveDateTimeType().getValue()).map(d -> d.toInstant());
-    } else if (o.hasEffectiveInstantType()) {
-      when = Optional.ofNullable(o.getEffectiveInstantType().getValue()).map(d -> d.toInstant());
-    } else if (o.hasEffectivePeriod() && o.getEffectivePeriod().getStart() != null) {
-      when = Optional.of(o.getEffectivePeriod().getStart().toInstant());
-    } else if (o.getIssued() != null) {
-      when = Optional.of(o.getIssued().toInstant());
+      return Optional.ofNullable(o.getEffectiveDateTimeType().getValue()).map(d -> d.toInstant());
     }
-    return Optional.of(new BloodPressure(reference(o), systolic, diastolic, when));
+    if (o.hasEffectiveInstantType()) {
+      return Optional.ofNullable(o.getEffectiveInstantType().getValue()).map(d -> d.toInstant());
+    }
+    if (o.hasEffectivePeriod() && o.getEffectivePeriod().getStart() != null) {
+      return Optional.of(o.getEffectivePeriod().getStart().toInstant());
+    }
+    return Optional.ofNullable(o.getIssued()).map(d -> d.toInstant());
   }
 
   private static OptionalInt mmHg(Quantity q) {

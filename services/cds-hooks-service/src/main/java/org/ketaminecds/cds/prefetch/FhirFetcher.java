@@ -5,8 +5,8 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -16,6 +16,7 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.ketaminecds.cds.config.CdsProperties;
+import org.ketaminecds.cds.fhir.PatientContextMapper;
 import org.springframework.stereotype.Component;
 
 /**
@@ -117,36 +118,30 @@ class FhirFetcher {
    * one says when). Other resources have no such time here, and do not count.
    */
   static boolean newestFirst(Bundle page) {
-    Date previous = null;
-    boolean any = false;
+    Instant previous = null;
     for (Bundle.BundleEntryComponent entry : page.getEntry()) {
       if (!(entry.getResource() instanceof Observation o)) {
         continue;
       }
-      Date taken = taken(o);
-      if (taken == null) {
+      Optional<Instant> taken = PatientContextMapper.takenAt(o);
+      if (taken.isEmpty() || (previous != null && taken.get().isAfter(previous))) {
         return false;
       }
-      if (previous != null && taken.after(previous)) {
-        return false;
-      }
-      previous = taken;
-      any = true;
+      previous = taken.get();
     }
-    return any;
+    return previous != null;
   }
 
-  private static Date taken(Observation o) {
-    if (o.hasEffectiveDateTimeType()) {
-      return o.getEffectiveDateTimeType().getValue();
+  /** Whether an OperationOutcome reports an error (or worse), not only warnings or information. */
+  static boolean isError(OperationOutcome outcome) {
+    for (OperationOutcome.OperationOutcomeIssueComponent issue : outcome.getIssue()) {
+      OperationOutcome.IssueSeverity severity = issue.getSeverity();
+      if (severity == OperationOutcome.IssueSeverity.ERROR
+          || severity == OperationOutcome.IssueSeverity.FATAL) {
+        return true;
+      }
     }
-    if (o.hasEffectiveInstantType()) {
-      return o.getEffectiveInstantType().getValue();
-    }
-    if (o.hasEffectivePeriod()) {
-      return o.getEffectivePeriod().getStart();
-    }
-    return o.getIssued();
+    return false;
   }
 
   /**
@@ -157,7 +152,7 @@ class FhirFetcher {
    */
   static Resource asked(String searched, Bundle.BundleEntryComponent entry) {
     Resource resource = entry.getResource();
-    if (resource instanceof OperationOutcome outcome && PatientRecordAssembler.isError(outcome)) {
+    if (resource instanceof OperationOutcome outcome && isError(outcome)) {
       throw new IncompleteFetchException("the server reported an error in its search results");
     }
     Bundle.SearchEntryMode mode = entry.getSearch().getMode();

@@ -94,7 +94,8 @@ public class PatientRecordAssembler {
       } else {
         String field = "prefetch." + key;
         IBaseResource parsed = parse(given, templates.get(key), field);
-        if (reportsFailure(parsed)) {
+        Prefetched prefetched = Prefetched.of(parsed);
+        if (prefetched.failure) {
           // CDS Hooks 2.0: the EHR met an error prefetching this and says so with an
           // OperationOutcome, so that no follow-up query is made. The data is unavailable.
           failedAtEhr.add(key);
@@ -102,7 +103,7 @@ public class PatientRecordAssembler {
           log.warn("the EHR reported an error prefetching key {}", key);
           continue;
         }
-        List<Resource> resources = resources(parsed);
+        List<Resource> resources = prefetched.resources;
         Optional<Resource> theirs = ofAnotherPatient(request, resources);
         if (theirs.isPresent()) {
           // The EHR's own mistake in this very request: refused, naming the key, never the ids.
@@ -112,9 +113,8 @@ public class PatientRecordAssembler {
                   + theirs.get().fhirType()
                   + ")");
         }
-        if (parsed instanceof Bundle bundle
-            && hasNextPage(bundle)
-            && !FhirFetcher.firstPageAnswers(templates.get(key), bundle)) {
+        if (prefetched.nextPage
+            && !FhirFetcher.firstPageAnswers(templates.get(key), (Bundle) parsed)) {
           // The first page of a search only: the rest may hold the interacting drug. The whole
           // search is read from fhirServer instead or, failing that, the key is unavailable. (A
           // search for the latest few readings, sorted newest first, is its first page.)
@@ -318,79 +318,52 @@ public class PatientRecordAssembler {
   }
 
   /**
-   * Whether the EHR says it could not prefetch this: an OperationOutcome in place of the data, one
-   * with an error in the search Bundle (the results may then be incomplete), or a batch-response
-   * entry whose status is not 2xx. Warnings and information ("no results", "some entries withheld
-   * by policy") leave the data as it is.
+   * What a prefetched key holds, read in one walk through it and the Bundles inside it (an EHR that
+   * fulfils its prefetch with a batch puts each search's Bundle in a batch-response; kept as a
+   * Bundle, their medications would go unread: a silent all-clear).
    */
-  static boolean reportsFailure(IBaseResource prefetched) {
-    if (prefetched instanceof OperationOutcome) {
-      return true;
+  private static final class Prefetched {
+    /** Every resource, Bundles unpacked. */
+    final List<Resource> resources = new ArrayList<>();
+
+    /** A Bundle in it is only the first page of its search. */
+    boolean nextPage;
+
+    /**
+     * The EHR says it could not prefetch this: an OperationOutcome in place of the data, one with
+     * an error in a search Bundle (the results may then be incomplete), or a batch-response entry
+     * whose status is not 2xx. Warnings and information ("no results", "some entries withheld by
+     * policy") leave the data as it is.
+     */
+    boolean failure;
+
+    static Prefetched of(IBaseResource prefetched) {
+      Prefetched contents = new Prefetched();
+      if (prefetched instanceof Bundle bundle) {
+        contents.walk(bundle);
+      } else {
+        contents.resources.add((Resource) prefetched);
+        contents.failure = prefetched instanceof OperationOutcome;
+      }
+      return contents;
     }
-    if (prefetched instanceof Bundle bundle) {
+
+    private void walk(Bundle bundle) {
+      nextPage |= bundle.getLink(Bundle.LINK_NEXT) != null;
       for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
-        if (entry.getResource() instanceof OperationOutcome outcome && isError(outcome)) {
-          return true;
+        Resource resource = entry.getResource();
+        failure |=
+            (resource instanceof OperationOutcome outcome && FhirFetcher.isError(outcome))
+                || (entry.hasResponse()
+                    && entry.getResponse().hasStatus()
+                    && !entry.getResponse().getStatus().trim().startsWith("2"));
+        if (resource instanceof Bundle inner) {
+          walk(inner);
+        } else if (resource != null) {
+          resources.add(resource);
         }
-        if (entry.hasResponse()
-            && entry.getResponse().hasStatus()
-            && !entry.getResponse().getStatus().trim().startsWith("2")) {
-          return true; // a batch-response whose search failed, with or without an outcome
-        }
-        if (entry.getResource() instanceof Bundle inner && reportsFailure(inner)) {
-          return true;
-        }
       }
     }
-    return false;
-  }
-
-  static boolean isError(OperationOutcome outcome) {
-    for (OperationOutcome.OperationOutcomeIssueComponent issue : outcome.getIssue()) {
-      OperationOutcome.IssueSeverity severity = issue.getSeverity();
-      if (severity == OperationOutcome.IssueSeverity.ERROR
-          || severity == OperationOutcome.IssueSeverity.FATAL) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static List<Resource> resources(IBaseResource resource) {
-    if (resource instanceof Bundle bundle) {
-      List<Resource> result = new ArrayList<>();
-      collect(bundle, result);
-      return result;
-    }
-    return List.of((Resource) resource);
-  }
-
-  /**
-   * A Bundle's resources, and those of Bundles inside it: an EHR that fulfils its prefetch with a
-   * batch puts each search's Bundle in a batch-response. Kept as a Bundle, their medications would
-   * go unread: a silent all-clear.
-   */
-  private static void collect(Bundle bundle, List<Resource> into) {
-    for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
-      if (entry.getResource() instanceof Bundle inner) {
-        collect(inner, into);
-      } else if (entry.hasResource()) {
-        into.add(entry.getResource());
-      }
-    }
-  }
-
-  /** Whether this Bundle, or one inside it, is only the first page of its search. */
-  private static boolean hasNextPage(Bundle bundle) {
-    if (bundle.getLink(Bundle.LINK_NEXT) != null) {
-      return true;
-    }
-    for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
-      if (entry.getResource() instanceof Bundle inner && hasNextPage(inner)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**

@@ -67,13 +67,10 @@ class FhirFetchIntegrationTest {
     Patient patient = new Patient();
     patient.setId("p7");
     patient.setBirthDateElement(new DateType("1960-05-04"));
-    MedicationRequest phenelzine = new MedicationRequest();
-    phenelzine.setId("mao-7");
-    phenelzine.setStatus(MedicationRequest.MedicationRequestStatus.ACTIVE);
-    phenelzine.setIntent(MedicationRequest.MedicationRequestIntent.ORDER);
-    phenelzine.setSubject(new Reference("Patient/p7"));
-    phenelzine.setMedication(
-        new CodeableConcept(new Coding(RXNORM, "8123", "phenelzine")).setText("Nardil 15 mg"));
+    MedicationRequest phenelzine =
+        active(
+            "mao-7",
+            new CodeableConcept(new Coding(RXNORM, "8123", "phenelzine")).setText("Nardil 15 mg"));
     Condition hypertension = new Condition();
     hypertension.setId("c1");
     hypertension.setSubject(new Reference("Patient/p7"));
@@ -250,33 +247,12 @@ class FhirFetchIntegrationTest {
   @Test
   void aPagedServer_givesWholeMedicationListsAndTheLatestReadings() {
     ehr.pageSize(10);
-    ehr.store().clear();
-    Patient patient = new Patient();
-    patient.setId("p7");
-    patient.setBirthDateElement(new DateType("1960-05-04"));
-    ehr.add(patient);
+    readings(61, 186);
     for (int i = 0; i < 24; i++) {
-      MedicationRequest other = new MedicationRequest();
-      other.setId("other-" + i);
-      other.setStatus(MedicationRequest.MedicationRequestStatus.ACTIVE);
-      other.setIntent(MedicationRequest.MedicationRequestIntent.ORDER);
-      other.setSubject(new Reference("Patient/p7"));
-      other.setMedication(new CodeableConcept().setText("Vitamin D3 1000 unit tablet " + i));
-      ehr.add(other);
-    }
-    MedicationRequest phenelzine = new MedicationRequest();
-    phenelzine.setId("mao-7");
-    phenelzine.setStatus(MedicationRequest.MedicationRequestStatus.ACTIVE);
-    phenelzine.setIntent(MedicationRequest.MedicationRequestIntent.ORDER);
-    phenelzine.setSubject(new Reference("Patient/p7"));
-    phenelzine.setMedication(new CodeableConcept(new Coding(RXNORM, "8123", "phenelzine")));
-    ehr.add(phenelzine);
-    for (int day = 1; day <= 60; day++) {
       ehr.add(
-          systolic(
-              "old-" + day, "2026-0%d-%02dT08:00:00Z".formatted(1 + day / 29, 1 + day % 28), 120));
+          active("other-" + i, new CodeableConcept().setText("Vitamin D3 1000 unit tablet " + i)));
     }
-    ehr.add(systolic("latest", "2026-11-20T08:00:00Z", 186));
+    ehr.add(active("mao-7", new CodeableConcept(new Coding(RXNORM, "8123", "phenelzine"))));
 
     var response = http.post(SIGN, ketamineOrder().fhirServer(ehr.baseUrl(), "t").build());
 
@@ -290,6 +266,17 @@ class FhirFetchIntegrationTest {
         .isEqualTo(2);
   }
 
+  private static MedicationRequest active(String id, CodeableConcept medication) {
+    MedicationRequest request = new MedicationRequest();
+    request.setId(id);
+    request.setStatus(MedicationRequest.MedicationRequestStatus.ACTIVE);
+    request.setIntent(MedicationRequest.MedicationRequestIntent.ORDER);
+    request.setSubject(new Reference("Patient/p7"));
+    request.setMedication(medication);
+    return request;
+  }
+
+  /** The patient and {@code count} systolic readings, the latest of {@code latestMmHg}. */
   private void readings(int count, int latestMmHg) {
     ehr.store().clear();
     Patient patient = new Patient();
