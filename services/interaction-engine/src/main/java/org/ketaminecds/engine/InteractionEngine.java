@@ -114,7 +114,8 @@ public final class InteractionEngine {
                 : MatchConfidence.TEXT;
       }
       case CONDITION -> {
-        List<ClassifiedCondition> matched = profile.conditionsIn(subject.valueSet());
+        List<ClassifiedCondition> matched =
+            profile.conditionsIn(subject.valueSet(), subject.includePast());
         if (matched.isEmpty()) {
           return Optional.empty();
         }
@@ -177,8 +178,8 @@ public final class InteractionEngine {
       return false;
     }
     if (condition instanceof ModifierCondition.HasCondition has) {
-      List<ClassifiedCondition> present = profile.conditionsIn(has.valueSet());
-      present.forEach(c -> facts.add(c.condition().displayName()));
+      List<ClassifiedCondition> present = profile.conditionsIn(has.valueSet(), has.includePast());
+      present.forEach(c -> facts.add(c.condition().describe()));
       return !present.isEmpty();
     }
     if (condition instanceof ModifierCondition.BloodPressureAtLeast bp) {
@@ -203,7 +204,7 @@ public final class InteractionEngine {
       for (String vs : classes.valueSets()) {
         List<String> names = new ArrayList<>();
         profile.counted(vs, input.today()).forEach(m -> names.add(m.name()));
-        profile.conditionsIn(vs).forEach(c -> names.add(c.condition().displayName()));
+        profile.conditionsIn(vs, false).forEach(c -> names.add(c.condition().displayName()));
         if (!names.isEmpty()) {
           present++;
           found.addAll(names);
@@ -360,10 +361,11 @@ public final class InteractionEngine {
       return result;
     }
 
-    List<ClassifiedCondition> conditionsIn(String valueSet) {
+    /** The conditions in this value set: current ones, and with {@code includePast} past ones. */
+    List<ClassifiedCondition> conditionsIn(String valueSet, boolean includePast) {
       List<ClassifiedCondition> result = new ArrayList<>();
       for (ClassifiedCondition c : conditions) {
-        if (c.classes().has(valueSet)) {
+        if (c.classes().has(valueSet) && (includePast || c.condition().isCurrent())) {
           result.add(c);
         }
       }

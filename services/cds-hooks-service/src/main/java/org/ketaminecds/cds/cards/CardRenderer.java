@@ -254,7 +254,15 @@ public class CardRenderer {
               : match.name() + " — " + entry;
       parts.add(name + " (" + where + ended + byName + ")");
     }
-    finding.conditions().forEach(c -> parts.add(c.displayName() + " (problem list)"));
+    finding
+        .conditions()
+        .forEach(
+            c ->
+                parts.add(
+                    c.displayName()
+                        + c.past()
+                            .map(p -> " (problem list, " + p + ")")
+                            .orElse(" (problem list)")));
     // When it was taken: the rule reads the latest reading, however old it is.
     finding
         .bloodPressure()

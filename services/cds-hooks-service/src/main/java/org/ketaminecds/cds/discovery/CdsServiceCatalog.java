@@ -113,7 +113,9 @@ public class CdsServiceCatalog {
         MEDICATION_REQUESTS,
         "MedicationRequest?patient={{context.patientId}}&status=active,on-hold,stopped,completed");
     templates.put(MEDICATION_STATEMENTS, "MedicationStatement?patient={{context.patientId}}");
-    templates.put(CONDITIONS, "Condition?patient={{context.patientId}}&clinical-status=active");
+    // Every clinical status: a resolved intracerebral haemorrhage or myocardial infarction is
+    // history that some rules count, and some EHRs record no status at all.
+    templates.put(CONDITIONS, "Condition?patient={{context.patientId}}");
     templates.put(
         BLOOD_PRESSURE,
         "Observation?patient={{context.patientId}}"

@@ -6,6 +6,7 @@ import java.time.Period;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -24,6 +25,8 @@ import org.ketaminecds.engine.PatientContext;
 public final class PatientContextMapper {
 
   private static final Set<String> ACTIVE_CLINICAL = Set.of("active", "recurrence", "relapse");
+  private static final Map<String, String> PAST_CLINICAL =
+      Map.of("inactive", "inactive", "remission", "in remission", "resolved", "resolved");
   private static final Set<String> EXCLUDED_VERIFICATION =
       Set.of("refuted", "entered-in-error", "unconfirmed", "provisional", "differential");
   private static final Set<String> USABLE_OBSERVATION = Set.of("final", "amended", "corrected");
@@ -64,21 +67,47 @@ public final class PatientContextMapper {
   private List<org.ketaminecds.engine.Condition> conditions(List<Condition> conditions) {
     List<org.ketaminecds.engine.Condition> result = new ArrayList<>();
     for (Condition c : conditions) {
-      // Absent clinicalStatus is read as active: some EHRs omit it on problem-list entries. One
-      // without a code (display text only) says no more than an absent one.
-      boolean active =
-          !anyCode(c.getClinicalStatus()) || anyCode(c.getClinicalStatus(), ACTIVE_CLINICAL);
       boolean confirmed =
           !c.hasVerificationStatus() || !anyCode(c.getVerificationStatus(), EXCLUDED_VERIFICATION);
-      if (!active || !confirmed || c.hasAbatement()) {
+      Optional<Optional<String>> status = status(c);
+      if (!confirmed || status.isEmpty()) {
         continue;
       }
       List<Code> codes = new ArrayList<>();
       List<String> names = new ArrayList<>();
       collect(c.getCode(), codes, names);
-      result.add(new org.ketaminecds.engine.Condition(reference(c), codes, names));
+      result.add(new org.ketaminecds.engine.Condition(reference(c), codes, names, status.get()));
     }
     return result;
+  }
+
+  /**
+   * Whether a condition is current (an empty past) or past (how it ended: "resolved 2019-04-02"),
+   * or neither (a clinical status outside R4's, which says nothing we can use). Absent
+   * clinicalStatus is read as active: some EHRs omit it on problem-list entries; one without a code
+   * (display text only) says no more than an absent one. An abatement makes a condition past
+   * whatever its status says. Past conditions count only for rules about a history, such as an
+   * intracerebral haemorrhage.
+   */
+  private static Optional<Optional<String>> status(Condition c) {
+    String ended =
+        c.hasAbatementDateTimeType() && c.getAbatementDateTimeType().getValueAsString() != null
+            ? " " + left(c.getAbatementDateTimeType().getValueAsString(), 10)
+            : "";
+    if (!anyCode(c.getClinicalStatus()) || anyCode(c.getClinicalStatus(), ACTIVE_CLINICAL)) {
+      return Optional.of(c.hasAbatement() ? Optional.of("ended" + ended) : Optional.empty());
+    }
+    for (Coding coding : c.getClinicalStatus().getCoding()) {
+      String past = PAST_CLINICAL.get(coding.getCode());
+      if (past != null) {
+        return Optional.of(Optional.of(past + ended));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String left(String text, int length) {
+    return text.length() > length ? text.substring(0, length) : text;
   }
 
   private Optional<BloodPressure> latestBloodPressure(List<Observation> observations) {

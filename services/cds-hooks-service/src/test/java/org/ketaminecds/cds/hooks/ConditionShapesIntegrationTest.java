@@ -5,6 +5,7 @@ import static org.ketaminecds.cds.testing.HookRequests.json;
 import static org.ketaminecds.cds.testing.HookRequests.orderSign;
 import static org.ketaminecds.cds.testing.HookRequests.patient;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.stream.Stream;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ketaminecds.cds.testing.CdsHttp;
+import org.ketaminecds.cds.testing.HookRequests;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -126,42 +128,157 @@ class ConditionShapesIntegrationTest {
   }
 
   static ObjectNode condition(String code) {
+    return condition(code, "'clinicalStatus': " + status("condition-clinical", "active"));
+  }
+
+  static ObjectNode condition(String code, String statusFields) {
     return json(
-        "{'resourceType': 'Condition', 'id': 'c1', 'clinicalStatus': {'coding': [{'system':"
-            + " 'http://terminology.hl7.org/CodeSystem/condition-clinical', 'code': 'active'}]},"
-            + " 'code': "
+        "{'resourceType': 'Condition', 'id': 'c1', "
+            + statusFields
+            + (statusFields.isEmpty() ? "" : ", ")
+            + "'code': "
             + code
             + ", 'subject': {'reference': 'Patient/p1'}}");
   }
 
+  static String status(String codeSystem, String code) {
+    return "{'coding': [{'system': 'http://terminology.hl7.org/CodeSystem/%s', 'code': '%s'}]}"
+        .formatted(codeSystem, code);
+  }
+
   private CdsHttp.Response signWith(String code) {
+    return signWith(condition(code));
+  }
+
+  private CdsHttp.Response signWith(ObjectNode condition, ObjectNode... medicationRequests) {
     var request =
         orderSign("p1")
             .draft("ket-1", "238083", "Ketamine 100 mg/mL injection")
             .prefetch("patient", patient("p1", "1980-01-01"))
-            .prefetchBundle("medicationRequests")
+            .prefetchBundle("medicationRequests", medicationRequests)
             .prefetchBundle("medicationStatements")
-            .prefetchBundle("conditions", condition(code))
+            .prefetchBundle("conditions", condition)
             .nullPrefetchExcept(
                 "patient", "medicationRequests", "medicationStatements", "conditions");
     return http.post(SIGN, request.build());
   }
 
+  static final String ICH = coding("http://snomed.info/sct", "274100004", "Cerebral hemorrhage");
+  static final String HYPERTENSION =
+      coding("http://snomed.info/sct", "59621000", "Essential hypertension");
+  static final String OLD_MI = coding(ICD10CM, "I21.9", "Acute myocardial infarction");
+
+  record Status(String name, String code, String fields, String topic, boolean counts) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<Status> statuses() {
+    String resolved = "'clinicalStatus': " + status("condition-clinical", "resolved");
+    return Stream.of(
+        new Status(
+            "a resolved intracerebral haemorrhage is history",
+            ICH,
+            resolved,
+            "ketamine-bp-sensitive-vascular-disease",
+            true),
+        new Status(
+            "an inactive one too",
+            ICH,
+            "'clinicalStatus': " + status("condition-clinical", "inactive"),
+            "ketamine-bp-sensitive-vascular-disease",
+            true),
+        new Status(
+            "one with an abatement date whatever its status",
+            ICH,
+            "'clinicalStatus': "
+                + status("condition-clinical", "active")
+                + ", 'abatementDateTime': '2019-04-02'",
+            "ketamine-bp-sensitive-vascular-disease",
+            true),
+        new Status(
+            "a resolved myocardial infarction is cardiovascular history",
+            OLD_MI,
+            resolved,
+            "ketamine-cardiovascular-disease",
+            true),
+        new Status(
+            "resolved hypertension is not hypertension",
+            HYPERTENSION,
+            resolved,
+            "ketamine-hypertension",
+            false),
+        new Status(
+            "hypertension in remission neither",
+            HYPERTENSION,
+            "'clinicalStatus': " + status("condition-clinical", "remission"),
+            "ketamine-hypertension",
+            false),
+        new Status(
+            "no clinical status is read as current",
+            HYPERTENSION,
+            "",
+            "ketamine-hypertension",
+            true),
+        new Status(
+            "a refuted haemorrhage does not count, past or not",
+            ICH,
+            resolved + ", 'verificationStatus': " + status("condition-ver-status", "refuted"),
+            "ketamine-bp-sensitive-vascular-disease",
+            false),
+        new Status(
+            "an entered-in-error one neither",
+            ICH,
+            "'verificationStatus': " + status("condition-ver-status", "entered-in-error"),
+            "ketamine-bp-sensitive-vascular-disease",
+            false));
+  }
+
   @ParameterizedTest(name = "{0}")
-  @MethodSource("shapes")
-  void theConditionIsReadAsAProblemListMeansIt(Shape shape) {
-    var response = signWith(shape.code());
+  @MethodSource("statuses")
+  void aPastConditionCountsOnlyWhereItsHistoryIsTheRisk(Status status) {
+    var response = signWith(condition(status.code(), status.fields()));
 
     assertThat(response.status()).as(response.body()).isEqualTo(200);
     List<String> topics = response.json().get("cards").findValuesAsText("code");
-    assertThat(topics).as(shape.name()).containsAll(shape.present());
-    shape.absent().forEach(topic -> assertThat(topics).as(shape.name()).doesNotContain(topic));
+    if (status.counts()) {
+      assertThat(topics).as(status.name()).contains(status.topic());
+    } else {
+      assertThat(topics).as(status.name()).doesNotContain(status.topic());
+    }
   }
 
   @Test
-  void aConditionSentAsACodeAloneIsNamedByItsCodeAsTheSystemWritesIt() {
-    var response = signWith("{'coding': [{'system': '%s', 'code': 'i2510'}]}".formatted(ICD10CM));
+  void theCardSaysTheConditionIsPastAndWhenItEnded() {
+    var response =
+        signWith(
+            condition(
+                ICH,
+                "'clinicalStatus': "
+                    + status("condition-clinical", "resolved")
+                    + ", 'abatementDateTime': '2019-04-02T10:00:00Z'"));
 
-    assertThat(response.json().at("/cards/0/summary").asText()).contains("ICD-10-CM I25.10");
+    assertThat(response.json().at("/cards/0/indicator").asText()).isEqualTo("critical");
+    assertThat(response.json().at("/cards/0/detail").asText())
+        .contains("Cerebral hemorrhage (problem list, resolved 2019-04-02)");
+  }
+
+  @Test
+  void aPastMyocardialInfarctionRaisesATricyclicToCritical() {
+    var response =
+        signWith(
+            condition(OLD_MI, "'clinicalStatus': " + status("condition-clinical", "resolved")),
+            HookRequests.medicationRequest(
+                "mr-1", "active", "704", "Amitriptyline 25 mg tablet", "p1"));
+
+    JsonNode tca =
+        response.json().get("cards").findParents("source").stream()
+            .filter(card -> card.at("/source/topic/code").asText().equals("ketamine-tca"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no TCA card: " + response.body()));
+    assertThat(tca.path("indicator").asText()).isEqualTo("critical");
+    assertThat(tca.path("detail").asText()).contains("Acute myocardial infarction (resolved)");
   }
 }

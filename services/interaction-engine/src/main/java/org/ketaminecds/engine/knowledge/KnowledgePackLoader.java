@@ -394,7 +394,13 @@ public final class KnowledgePackLoader {
       }
       if (s.has("conditionGroup")) {
         return new Subject(
-            Subject.Kind.CONDITION, valueSet(s.get("conditionGroup").asText()), label, 0, 0, 0);
+            Subject.Kind.CONDITION,
+            valueSet(s.get("conditionGroup").asText()),
+            label,
+            0,
+            0,
+            0,
+            s.path("includePast").asBoolean(false));
       }
       if (s.has("bloodPressureAtLeast")) {
         JsonNode bp = s.get("bloodPressureAtLeast");
@@ -430,7 +436,9 @@ public final class KnowledgePackLoader {
       JsonNode value = when.get(kind);
       return switch (kind) {
         case "ageAtLeast" -> new ModifierCondition.AgeAtLeast(value.asInt());
-        case "condition" -> new ModifierCondition.HasCondition(valueSet(value.asText()));
+        case "condition" -> new ModifierCondition.HasCondition(valueSet(value.asText()), false);
+        case "conditionIncludingPast" ->
+            new ModifierCondition.HasCondition(valueSet(value.asText()), true);
         case "bloodPressureAtLeast" ->
             new ModifierCondition.BloodPressureAtLeast(
                 value.path("systolic").asInt(), value.path("diastolic").asInt());

@@ -12,8 +12,11 @@ public sealed interface ModifierCondition {
   /** The patient is at least this old. */
   record AgeAtLeast(int years) implements ModifierCondition {}
 
-  /** An active condition from this value set is on the problem list. */
-  record HasCondition(String valueSet) implements ModifierCondition {}
+  /**
+   * A condition from this value set is on the record: a current one, or with {@code includePast}
+   * also a past one (resolved, inactive, in remission), for conditions whose history is the risk.
+   */
+  record HasCondition(String valueSet, boolean includePast) implements ModifierCondition {}
 
   /** The latest blood pressure reaches systolic or diastolic threshold. */
   record BloodPressureAtLeast(int systolic, int diastolic) implements ModifierCondition {}
