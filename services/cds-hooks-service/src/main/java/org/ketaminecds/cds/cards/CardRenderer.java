@@ -142,7 +142,7 @@ public class CardRenderer {
    */
   static String summary(Finding finding) {
     String order = capitalise(finding.trigger().display());
-    String risk = finding.rule().risk();
+    String risk = risk(finding);
     if (finding.bloodPressure().isPresent()) {
       return fit(order + " with BP " + finding.bloodPressure().get().display() + ": " + risk);
     }
@@ -163,6 +163,30 @@ public class CardRenderer {
     return fit(summary);
   }
 
+  /**
+   * The rule's risk, or where modifiers raised the card's severity, theirs: an SSRI card raised to
+   * a warning by serotonergic load must not be summed up as "generally compatible".
+   */
+  private static String risk(Finding finding) {
+    String raised =
+        raisingModifiers(finding).stream()
+            .map(Modifier::risk)
+            .distinct()
+            .collect(Collectors.joining("; "));
+    return raised.isEmpty() ? finding.rule().risk() : raised;
+  }
+
+  /** The applied modifiers that made the card more severe than its rule, at its severity. */
+  private static List<Modifier> raisingModifiers(Finding finding) {
+    if (finding.severity().compareTo(finding.rule().severity()) <= 0) {
+      return List.of();
+    }
+    return finding.appliedModifiers().stream()
+        .map(AppliedModifier::modifier)
+        .filter(m -> m.severity() == finding.severity())
+        .toList();
+  }
+
   private static String fit(String summary) {
     return summary.length() > Card.MAX_SUMMARY
         ? summary.substring(0, Card.MAX_SUMMARY - 1) + "…"
@@ -171,6 +195,10 @@ public class CardRenderer {
 
   private static String orderName(Finding finding) {
     return capitalise(finding.trigger().display());
+  }
+
+  private static String lowerFirst(String s) {
+    return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
   }
 
   private static String capitalise(String s) {
@@ -187,7 +215,22 @@ public class CardRenderer {
           "> Recognised by name only (no code we know): check that the entry really is this"
               + " medication or condition.\n\n");
     }
-    md.append("**Risk:** ").append(rule.consequence()).append(' ').append(rule.seriousness());
+    List<Modifier> raising = raisingModifiers(finding);
+    if (!raising.isEmpty()) {
+      // Said first: the general risk below is the rule's, and milder than this patient's.
+      md.append("**Raised to ")
+          .append(finding.severity().indicator())
+          .append(" for this patient:** ")
+          .append(
+              raising.stream()
+                  .map(m -> capitalise(m.risk()) + " — " + lowerFirst(m.description()))
+                  .collect(Collectors.joining("; ")))
+          .append(". See below.\n\n");
+    }
+    md.append(raising.isEmpty() ? "**Risk:** " : "**Risk in general:** ")
+        .append(rule.consequence())
+        .append(' ')
+        .append(rule.seriousness());
     md.append("\n\n**Why:** ").append(rule.mechanism());
     md.append("\n\n**What to do:** ").append(rule.action());
     if (!finding.appliedModifiers().isEmpty()) {

@@ -117,7 +117,8 @@ class CardRendererTest {
     assertThat(card.indicator()).isEqualTo("critical");
     assertThat(card.detail())
         .contains("**For this patient:**")
-        .contains("Patient aged 65 or over, or with cardiovascular disease (age 72) → critical");
+        .contains(
+            "Patient aged 65 or over, or with current or past cardiovascular disease (age 72) → critical");
   }
 
   @Test
@@ -182,6 +183,25 @@ class CardRendererTest {
   }
 
   @Test
+  void aCardRaisedByAModifierIsSummedUpByThePatientsRiskNotTheRulesMilderOne() {
+    Card ssri =
+        cards(KETAMINE_IV, aged(40), med("m1", "312938", null), med("m2", "8123", null)).stream()
+            .filter(c -> c.source().topic().code().equals("ketamine-ssri"))
+            .findFirst()
+            .orElseThrow();
+
+    assertThat(ssri.indicator()).isEqualTo("warning");
+    assertThat(ssri.summary()).endsWith("(SSRI): serotonergic load with other agents");
+    assertThat(ssri.summary()).doesNotContain("compatible");
+    assertThat(ssri.detail())
+        .contains(
+            "**Raised to warning for this patient:** Serotonergic load with other agents — two or"
+                + " more serotonergic agents")
+        .contains("**Risk in general:** Generally compatible.")
+        .doesNotContain("**Risk:**");
+  }
+
+  @Test
   void aBloodPressureCardGivesTheReading() {
     var patient =
         new PatientContext(
@@ -190,7 +210,7 @@ class CardRendererTest {
     Card card = cards(KETAMINE_IV, patient).get(0);
 
     assertThat(card.summary())
-        .isEqualTo("Ketamine with BP 186/96 mmHg: blood pressure too high to dose");
+        .isEqualTo("Ketamine with BP 186/96 mmHg: severely raised blood pressure before dosing");
     assertThat(card.indicator()).isEqualTo("critical");
     assertThat(card.detail()).contains("latest blood pressure 186/96 mmHg, time not recorded");
   }

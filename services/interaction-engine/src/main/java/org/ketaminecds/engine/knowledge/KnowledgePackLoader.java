@@ -353,12 +353,20 @@ public final class KnowledgePackLoader {
         }
         triggers.add(t.asText());
       }
+      Severity severity = severity(r, where);
       List<Modifier> modifiers = new ArrayList<>();
       Set<String> modifierIds = new HashSet<>();
       for (JsonNode m : r.path("modifiers")) {
         Modifier modifier = modifier(m, where);
         if (!modifierIds.add(modifier.id())) {
           throw fault(where + " has duplicate modifier id '" + modifier.id() + "'");
+        }
+        if (modifier.severity().compareTo(severity) > 0 && modifier.risk().isBlank()) {
+          throw fault(
+              where
+                  + " modifier '"
+                  + modifier.id()
+                  + "' raises the severity, so it needs its own 'risk' for the card's summary");
         }
         modifiers.add(modifier);
       }
@@ -370,7 +378,7 @@ public final class KnowledgePackLoader {
           required(file, r, "risk"),
           triggers,
           subject(r.path("subject"), where),
-          severity(r, where),
+          severity,
           required(file, r, "consequence"),
           required(file, r, "seriousness"),
           required(file, r, "mechanism"),
@@ -425,7 +433,8 @@ public final class KnowledgePackLoader {
           condition(m.path("when"), inner),
           severity(m, inner),
           required(file, m, "action"),
-          evidence(m, inner));
+          evidence(m, inner),
+          m.path("risk").asText(""));
     }
 
     private ModifierCondition condition(JsonNode when, String where) {

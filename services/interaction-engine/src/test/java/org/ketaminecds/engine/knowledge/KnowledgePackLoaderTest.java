@@ -80,6 +80,11 @@ class KnowledgePackLoaderTest {
             edit("\"ageAtLeast\": 65", "\"expression\": \"age >= 65\""),
             "does not match rule-pack.schema.json"),
         Arguments.of(
+            "a modifier that raises the severity without its own risk for the summary",
+            PACK,
+            edit("\"risk\": \"stacked respiratory depression\",", ""),
+            "modifier 'cns-depressant-stack' raises the severity, so it needs its own 'risk'"),
+        Arguments.of(
             "a duplicate rule id",
             PACK,
             edit("\"id\": \"ketamine-tca\"", "\"id\": \"ketamine-maoi\""),
