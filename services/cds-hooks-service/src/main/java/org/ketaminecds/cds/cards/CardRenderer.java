@@ -325,7 +325,10 @@ public class CardRenderer {
     for (String id : finding.rule().suggestions()) {
       switch (id) {
         case "cancel-ketamine-order" -> {
-          if (finding.order().origin() == Origin.DRAFT_ORDER) {
+          // Only a draft with an id can be named in a delete action (a relative reference); one
+          // the EHR sent without an id gets no cancel suggestion rather than a broken one.
+          if (finding.order().origin() == Origin.DRAFT_ORDER
+              && finding.order().reference().contains("/")) {
             result.add(
                 new Suggestion(
                     "Cancel the " + orderName(finding).toLowerCase() + " order",

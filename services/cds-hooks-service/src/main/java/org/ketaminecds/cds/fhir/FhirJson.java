@@ -8,6 +8,7 @@ import ca.uhn.fhir.parser.json.BaseJsonLikeValue;
 import ca.uhn.fhir.parser.json.jackson.JacksonStructure;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -88,8 +89,37 @@ public class FhirJson {
           ErrorCode.INVALID_FHIR,
           "'" + field + "' is not valid FHIR R4: it has an element HAPI FHIR cannot read");
     }
+    if (resource instanceof Bundle bundle) {
+      keepOwnIds(bundle, node.path("entry"));
+    }
     requireValidIds(resource, field);
     return resource;
+  }
+
+  /**
+   * HAPI's parser (on this path, whatever its parser options say) gives each Bundle entry's
+   * resource its entry's fullUrl as id. A urn:uuid fullUrl, as many EHRs send, would then be the id
+   * that a card's suggestion names the order by, and not a valid one. Each resource keeps the id it
+   * was sent with; one without an id keeps none rather than a urn (an absolute fullUrl still names
+   * it, as HAPI set it). References by fullUrl are resolved from the entries (MedicationMapper).
+   */
+  private static void keepOwnIds(Bundle bundle, JsonNode entries) {
+    List<Bundle.BundleEntryComponent> parsed = bundle.getEntry();
+    if (parsed.size() != entries.size()) {
+      return;
+    }
+    for (int i = 0; i < parsed.size(); i++) {
+      Resource resource = parsed.get(i).getResource();
+      if (resource == null) {
+        continue;
+      }
+      JsonNode own = entries.get(i).path("resource").path("id");
+      if (own.isTextual()) {
+        resource.setId(own.asText());
+      } else if (resource.getIdElement().isUrn()) {
+        resource.setIdElement(null);
+      }
+    }
   }
 
   /**

@@ -233,6 +233,49 @@ class MedicationShapesIntegrationTest {
   }
 
   @Test
+  void bundleEntriesWithUrnUuidFullUrlsKeepTheirOwnIds() {
+    // As many EHRs send them: every entry named by a urn:uuid, the Medication by that alone.
+    String medUrn = "urn:uuid:5d6c8c86-3b39-4a87-9f55-0f3c1d2a9b10";
+    ObjectNode med =
+        json(
+            "{'resourceType': 'Medication', 'code': {'coding': [{'system': '%s', 'code': '8123'}]}}"
+                .formatted(RXNORM));
+    var request =
+        ketamineOrderWith(
+            List.of(
+                request("r5", "active", "'medicationReference': {'reference': '" + medUrn + "'}"),
+                med),
+            List.of());
+    var entries = request.json().at("/prefetch/medicationRequests/entry");
+    ((ObjectNode) entries.get(0)).put("fullUrl", "urn:uuid:0b6a6e2a-5d1a-4b6b-8f33-1c3a0d1d9e12");
+    ((ObjectNode) entries.get(1)).put("fullUrl", medUrn);
+    ((ObjectNode) request.json().at("/context/draftOrders/entry/0"))
+        .put("fullUrl", "urn:uuid:0b6a6e2a-5d1a-4b6b-8f33-1c3a0d1d9e11");
+
+    var response = http.post(SIGN, request.build());
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    JsonNode card = response.json().at("/cards/0");
+    assertThat(card.at("/source/topic/code").asText()).isEqualTo("ketamine-maoi");
+    assertThat(card.get("detail").asText()).contains("phenelzine").doesNotContain("urn:");
+    assertThat(card.findValuesAsText("resourceId")).containsExactly("MedicationRequest/ket-1");
+  }
+
+  @Test
+  void aDraftSentWithoutAnIdIsCheckedButNotOfferedForDeletionByABrokenReference() {
+    var request =
+        ketamineOrderWith(List.of(request("r5", "active", coded("8123", "Nardil"))), List.of());
+    ((ObjectNode) request.json().at("/context/draftOrders/entry/0/resource")).remove("id");
+
+    var response = http.post(SIGN, request.build());
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(response.json().at("/cards/0/indicator").asText()).isEqualTo("critical");
+    assertThat(response.json().findValuesAsText("type")).doesNotContain("delete");
+    assertThat(response.json().findValues("resourceId")).isEmpty();
+  }
+
+  @Test
   void aPrefetchFulfilledAsABatchIsReadInsideItsSearchBundles() {
     ObjectNode search = json("{'resourceType': 'Bundle', 'type': 'searchset', 'entry': []}");
     search
