@@ -197,6 +197,33 @@ public class CardRenderer {
     return capitalise(finding.trigger().display());
   }
 
+  /**
+   * Text from the patient's record (a medication's or condition's name, which a patient may have
+   * typed) as literal text in the card's markdown: HTML and the markdown characters of links,
+   * images, code and emphasis are escaped, and line breaks become spaces (no heading, list or table
+   * can start mid-line), so a name can add no link, image, heading or markup to a card.
+   */
+  static String plain(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 8);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\n' || c == '\r' || c == '\t') {
+        out.append(' ');
+      } else if (c == '<') {
+        out.append("&lt;");
+      } else if (c == '>') {
+        out.append("&gt;");
+      } else if (c == '&') {
+        out.append("&amp;");
+      } else if ("\\`*_[]".indexOf(c) >= 0) {
+        out.append('\\').append(c);
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
   private static String lowerFirst(String s) {
     return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
   }
@@ -240,7 +267,9 @@ public class CardRenderer {
         md.append("- ")
             .append(modifier.description())
             .append(
-                applied.facts().isEmpty() ? "" : " (" + String.join(", ", applied.facts()) + ")")
+                applied.facts().isEmpty()
+                    ? ""
+                    : " (" + plain(String.join(", ", applied.facts())) + ")")
             .append(" → ")
             .append(modifier.severity().indicator())
             .append(": ")
@@ -295,14 +324,14 @@ public class CardRenderer {
           entry.toLowerCase(Locale.ROOT).contains(match.name().toLowerCase(Locale.ROOT))
               ? entry
               : match.name() + " — " + entry;
-      parts.add(name + " (" + where + ended + byName + ")");
+      parts.add(plain(name) + " (" + where + ended + byName + ")");
     }
     finding
         .conditions()
         .forEach(
             c ->
                 parts.add(
-                    c.displayName()
+                    plain(c.displayName())
                         + c.past()
                             .map(p -> " (problem list, " + p + ")")
                             .orElse(" (problem list)")));

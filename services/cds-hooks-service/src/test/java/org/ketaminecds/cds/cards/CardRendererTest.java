@@ -202,6 +202,21 @@ class CardRendererTest {
   }
 
   @Test
+  void textFromTheRecordCannotAddLinksMarkupOrHeadingsToTheCard() {
+    String typed =
+        "Phenelzine [call us](https://phish.example) <img src=x onerror=alert(1)>\n\n# Ignore";
+    Card card = cards(KETAMINE_IV, aged(40), med("m1", "8123", typed)).get(0);
+
+    assertThat(card.detail())
+        .contains(
+            "Phenelzine \\[call us\\](https://phish.example) &lt;img src=x onerror=alert(1)&gt;  #"
+                + " Ignore")
+        .doesNotContain("[call us]")
+        .doesNotContain("<img")
+        .doesNotContain("\n# Ignore");
+  }
+
+  @Test
   void aBloodPressureCardGivesTheReading() {
     var patient =
         new PatientContext(
