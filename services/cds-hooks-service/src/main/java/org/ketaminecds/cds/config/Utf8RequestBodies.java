@@ -16,16 +16,16 @@ import org.ketaminecds.cds.errors.ErrorCode;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpInputMessage;
-import org.springframework.http.MediaType;
 import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter;
 
 /**
- * Refuses a JSON request body that is not well-formed UTF-8 (RFC 8259 8.1) before it is parsed.
- * Jackson decodes some malformed sequences instead of refusing them (an overlong {@code C0 AF} is
- * read as '/'), so bytes a gateway or validator in front of us sees as invalid, or as something
- * else, would reach the check as text. Bodies are already bounded by {@code cds.max-body-size}.
+ * Refuses a JSON request body that is not well-formed UTF-8 (RFC 8259 8.1) before it is parsed,
+ * whatever charset its Content-Type declares. Jackson decodes some malformed sequences instead of
+ * refusing them (an overlong {@code C0 AF} is read as '/'), so bytes a gateway or validator in
+ * front of us sees as invalid, or as something else, would reach the check as text. Bodies are
+ * already bounded by {@code cds.max-body-size}.
  */
 @ControllerAdvice
 class Utf8RequestBodies extends RequestBodyAdviceAdapter {
@@ -47,12 +47,8 @@ class Utf8RequestBodies extends RequestBodyAdviceAdapter {
       Type targetType,
       Class<? extends HttpMessageConverter<?>> converterType)
       throws IOException {
-    MediaType type = message.getHeaders().getContentType();
-    if (type != null
-        && type.getCharset() != null
-        && !StandardCharsets.UTF_8.equals(type.getCharset())) {
-      return message;
-    }
+    // Whatever charset the header declares: JSON between systems is UTF-8 (RFC 8259 8.1), and the
+    // parser reads bytes, so a declared charset would only let malformed bytes past this check.
     byte[] body = read(message);
     if (!wellFormed(body)) {
       throw new CdsException(ErrorCode.MALFORMED_JSON, "request body is not valid UTF-8");
@@ -93,6 +89,14 @@ class Utf8RequestBodies extends RequestBodyAdviceAdapter {
    * whole would allocate twice its size again for every call.
    */
   static boolean wellFormed(byte[] body) {
+    // A NUL byte is in no JSON text (a control character inside a string must be escaped), but it
+    // is in UTF-16 and UTF-32 text, which Jackson detects by the first four bytes and would read.
+    // Further in, the parser refuses a NUL itself.
+    for (int i = 0; i < Math.min(4, body.length); i++) {
+      if (body[i] == 0) {
+        return false;
+      }
+    }
     CharsetDecoder decoder =
         StandardCharsets.UTF_8
             .newDecoder()
