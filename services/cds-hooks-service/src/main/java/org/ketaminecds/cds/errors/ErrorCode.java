@@ -5,6 +5,8 @@ import org.springframework.http.HttpStatus;
 /** Stable error codes: clients may rely on them; messages are for people and may change. */
 public enum ErrorCode {
   MALFORMED_JSON(HttpStatus.BAD_REQUEST),
+  /** A request the server could not take before reading its body: its path, headers or framing. */
+  BAD_REQUEST(HttpStatus.BAD_REQUEST),
   MISSING_FIELD(HttpStatus.BAD_REQUEST),
   INVALID_FIELD(HttpStatus.BAD_REQUEST),
   HOOK_MISMATCH(HttpStatus.BAD_REQUEST),
