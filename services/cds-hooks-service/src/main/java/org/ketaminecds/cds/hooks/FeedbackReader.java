@@ -115,7 +115,7 @@ class FeedbackReader {
         throw CdsException.missing(path + ".reason.code");
       }
     }
-    Optional<String> comment = optionalText(node, "userComment", path + ".userComment");
+    Optional<String> comment = freeText(node, "userComment", path + ".userComment");
     return new OverrideReason(system, code, display, comment);
   }
 
@@ -123,7 +123,37 @@ class FeedbackReader {
     return optionalText(node, field, path).orElseThrow(() -> CdsException.missing(path));
   }
 
+  /**
+   * A clinician's comment: line breaks and tabs are text, other control characters, invisible
+   * formatting (a right-to-left override, a zero-width space) and lone surrogates are not, and
+   * would make the audit record read otherwise than it holds.
+   */
+  private static Optional<String> freeText(JsonNode node, String field, String path) {
+    return checked(node, field, path, true);
+  }
+
+  /** A code or id (the card, an outcome, a suggestion, a reason's Coding): no such characters. */
   private static Optional<String> optionalText(JsonNode node, String field, String path) {
+    return checked(node, field, path, false);
+  }
+
+  private static Optional<String> checked(
+      JsonNode node, String field, String path, boolean lineBreaksAllowed) {
+    Optional<String> text = read(node, field, path);
+    if (text.isPresent()
+        && text.get()
+            .codePoints()
+            .anyMatch(
+                c ->
+                    HookRequestReader.invisible(c)
+                        && !(lineBreaksAllowed && (c == '\n' || c == '\r' || c == '\t')))) {
+      throw CdsException.invalid(
+          path, "must not contain control, invisible or unpaired surrogate characters");
+    }
+    return text;
+  }
+
+  private static Optional<String> read(JsonNode node, String field, String path) {
     JsonNode value = node.get(field);
     if (value == null || value.isNull()) {
       return Optional.empty();

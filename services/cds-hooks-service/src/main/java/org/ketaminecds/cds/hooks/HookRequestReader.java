@@ -277,7 +277,7 @@ class HookRequestReader {
    * Characters that make an id read as another in the audit trail and in reports (a right-to-left
    * override, a zero-width space), or that are no character at all (a lone surrogate).
    */
-  private static boolean invisible(int c) {
+  static boolean invisible(int c) {
     int type = Character.getType(c);
     return type == Character.CONTROL
         || type == Character.FORMAT
