@@ -373,7 +373,13 @@ public final class InteractionEngine {
     }
 
     private static boolean relevant(Medication m, int lookbackDays, LocalDate today) {
-      return m.endedOn().map(end -> !end.plusDays(lookbackDays).isBefore(today)).orElse(true);
+      return m.endedOn()
+          .map(
+              end ->
+                  end.equals(Medication.END_UNKNOWN)
+                      ? lookbackDays > 0
+                      : !end.plusDays(lookbackDays).isBefore(today))
+          .orElse(true);
     }
   }
 }

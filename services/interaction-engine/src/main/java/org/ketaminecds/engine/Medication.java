@@ -26,6 +26,12 @@ public record Medication(
     Route route,
     Optional<LocalDate> endedOn) {
 
+  /**
+   * The day a medication ended when it has ended but no record says when: rules that look back
+   * after an end (the MAOI washout) count it, since it may have ended yesterday; others do not.
+   */
+  public static final LocalDate END_UNKNOWN = LocalDate.MIN;
+
   public Medication {
     Objects.requireNonNull(reference, "reference");
     Objects.requireNonNull(origin, "origin");

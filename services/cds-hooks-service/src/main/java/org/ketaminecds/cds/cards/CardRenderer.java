@@ -317,7 +317,11 @@ public class CardRenderer {
             case STATEMENT -> "reported by the patient / medication list";
           };
       String ended =
-          m.endedOn().map(d -> ", ended " + (d.getYear() < 1900 ? "(date unknown)" : d)).orElse("");
+          m.endedOn()
+              .map(
+                  d ->
+                      ", ended " + (d.equals(Medication.END_UNKNOWN) ? "on a day not recorded" : d))
+              .orElse("");
       String byName = match.confidence() == MatchConfidence.TEXT ? ", recognised by name" : "";
       String entry = m.displayName();
       String name =

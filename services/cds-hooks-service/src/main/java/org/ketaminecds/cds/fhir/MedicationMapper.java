@@ -111,10 +111,11 @@ public final class MedicationMapper {
       case "completed", "stopped" ->
           endedOn =
               Optional.of(
-                  end.or(() -> date(statement.getDateAsserted()))
+                  end.or(() -> effectiveDay(statement))
+                      .or(() -> date(statement.getDateAsserted()))
                       .or(() -> lastUpdated(statement))
                       .map(d -> d.isAfter(today) ? today : d)
-                      .orElse(LocalDate.MIN));
+                      .orElse(org.ketaminecds.engine.Medication.END_UNKNOWN));
       default -> {
         return Optional.empty(); // entered-in-error, not-taken
       }
@@ -172,7 +173,7 @@ public final class MedicationMapper {
   /**
    * The day a stopped or completed request ended: when its record last changed (status changes
    * update it), else the end of its course or validity, else when it was written. Never later than
-   * today; {@link LocalDate#MIN} when nothing says, so only a current medication counts then.
+   * today; {@link org.ketaminecds.engine.Medication#END_UNKNOWN} when nothing says.
    */
   private LocalDate stoppedOn(MedicationRequest request, LocalDate today) {
     Optional<LocalDate> end =
@@ -183,8 +184,38 @@ public final class MedicationMapper {
                     request.hasDispenseRequest() && request.getDispenseRequest().hasValidityPeriod()
                         ? date(request.getDispenseRequest().getValidityPeriod().getEnd())
                         : Optional.empty())
+            .or(() -> supplyEnd(request))
             .or(() -> date(request.getAuthoredOn()));
-    return end.map(d -> d.isAfter(today) ? today : d).orElse(LocalDate.MIN);
+    return end.map(d -> d.isAfter(today) ? today : d)
+        .orElse(org.ketaminecds.engine.Medication.END_UNKNOWN);
+  }
+
+  /** When the supply it was written for ran out: authored on, plus the expected supply duration. */
+  private Optional<LocalDate> supplyEnd(MedicationRequest request) {
+    if (!request.hasDispenseRequest()
+        || !request.getDispenseRequest().hasExpectedSupplyDuration()
+        || !request.getDispenseRequest().getExpectedSupplyDuration().hasValue()) {
+      return Optional.empty();
+    }
+    var duration = request.getDispenseRequest().getExpectedSupplyDuration();
+    String unit = duration.hasCode() ? duration.getCode() : duration.getUnit();
+    long days =
+        switch (unit == null ? "" : unit.toLowerCase(java.util.Locale.ROOT)) {
+          case "d", "day", "days" -> duration.getValue().longValue();
+          case "wk", "week", "weeks" -> duration.getValue().longValue() * 7;
+          case "mo", "month", "months" -> duration.getValue().longValue() * 30;
+          default -> -1;
+        };
+    return days < 0 || days > 3660
+        ? Optional.empty()
+        : date(request.getAuthoredOn()).map(d -> d.plusDays(days));
+  }
+
+  /** The day a statement's effectiveDateTime names: for a stopped one, when it was last taken. */
+  private Optional<LocalDate> effectiveDay(MedicationStatement statement) {
+    return statement.hasEffectiveDateTimeType()
+        ? date(statement.getEffectiveDateTimeType().getValue())
+        : Optional.empty();
   }
 
   private Optional<LocalDate> lastUpdated(DomainResource resource) {

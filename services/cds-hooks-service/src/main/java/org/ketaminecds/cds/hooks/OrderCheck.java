@@ -181,7 +181,7 @@ class OrderCheck {
    */
   private static void requireIdentified(List<Medication> medications, String what) {
     for (Medication m : medications) {
-      boolean counts = m.endedOn().map(end -> !end.equals(LocalDate.MIN)).orElse(true);
+      boolean counts = m.endedOn().map(end -> !end.equals(Medication.END_UNKNOWN)).orElse(true);
       if (counts && m.codes().isEmpty() && m.names().isEmpty()) {
         throw new PrefetchUnavailableException(
             what

@@ -109,6 +109,19 @@ class MedicationShapesIntegrationTest {
     stoppedRecently.set("meta", json("{'lastUpdated': '%sT09:00:00Z'}".formatted(daysAgo(10))));
     ObjectNode stoppedLongAgo = request("r-s2", "stopped", coded("8123", "Phenelzine 15 mg"));
     stoppedLongAgo.set("meta", json("{'lastUpdated': '%sT09:00:00Z'}".formatted(daysAgo(20))));
+    ObjectNode lastTakenRecently = statement("s-e3", "stopped", "Nardil 15 mg tablet");
+    lastTakenRecently.put("effectiveDateTime", daysAgo(3));
+    ObjectNode stoppedNoDate = statement("s-nd", "stopped", "Nardil 15 mg tablet");
+    ObjectNode benzoStoppedNoDate = statement("s-bz", "stopped", "Xanax 0.5 mg");
+    ObjectNode supplyRanOutRecently = request("r-sup1", "stopped", coded("8123", "Phenelzine"));
+    supplyRanOutRecently.put("authoredOn", daysAgo(35));
+    supplyRanOutRecently.set(
+        "dispenseRequest",
+        json(
+            "{'expectedSupplyDuration': {'value': 30, 'unit': 'days', 'system':"
+                + " 'http://unitsofmeasure.org', 'code': 'd'}}"));
+    ObjectNode supplyRanOutLongAgo = supplyRanOutRecently.deepCopy().put("id", "r-sup2");
+    supplyRanOutLongAgo.put("authoredOn", daysAgo(70));
     ObjectNode herbal =
         json(
             "{'resourceType': 'MedicationStatement', 'id': 's-sjw', 'status': 'active',"
@@ -168,6 +181,34 @@ class MedicationShapesIntegrationTest {
             "critical"),
         shape("an MAOI stopped 20 days ago is ignored", List.of(stoppedLongAgo), List.of(), "none"),
         shape(
+            "an MAOI statement stopped, last taken 3 days ago (effectiveDateTime)",
+            List.of(),
+            List.of(lastTakenRecently),
+            "ketamine-maoi",
+            "critical"),
+        shape(
+            "an MAOI statement stopped on a day no record gives: the washout may not be over",
+            List.of(),
+            List.of(stoppedNoDate),
+            "ketamine-maoi",
+            "critical"),
+        shape(
+            "another drug stopped on a day no record gives is ignored",
+            List.of(),
+            List.of(benzoStoppedNoDate),
+            "none"),
+        shape(
+            "an MAOI request stopped, its 30-day supply run out 5 days ago",
+            List.of(supplyRanOutRecently),
+            List.of(),
+            "ketamine-maoi",
+            "critical"),
+        shape(
+            "an MAOI request stopped, its supply run out 40 days ago, is ignored",
+            List.of(supplyRanOutLongAgo),
+            List.of(),
+            "none"),
+        shape(
             "a patient-reported herbal product (MedicationStatement)",
             List.of(),
             List.of(herbal),
@@ -178,6 +219,13 @@ class MedicationShapesIntegrationTest {
             List.of(),
             List.of(endedStatement),
             "none"));
+  }
+
+  static ObjectNode statement(String id, String status, String text) {
+    return json(
+        "{'resourceType': 'MedicationStatement', 'id': '%s', 'status': '%s',".formatted(id, status)
+            + " 'medicationCodeableConcept': {'text': '%s'},".formatted(text)
+            + " 'subject': {'reference': 'Patient/p1'}}");
   }
 
   private static String daysAgo(int days) {
