@@ -20,8 +20,8 @@ import pathlib
 HERE = pathlib.Path(__file__).resolve().parent
 OUT = HERE.parent / "valuesets"
 BASE = "https://ketamine-cds.example.org/fhir"
-VERSION = "1.2.0"
-DATE = "2026-11-21"
+VERSION = "1.3.0"
+DATE = "2026-11-22"
 PUBLISHER = "Ketamine CDS knowledge team (pharmacy informatics)"
 
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
@@ -89,9 +89,84 @@ BRANDS = {
     "memantine": ["Namenda"],
 }
 
+# UK (dm+d) brand names and other brands seen on medication lists, by ingredient: UK GP and
+# hospital systems record products by these names. Combination products name each ingredient in a
+# class ("Co-codamol" is codeine with paracetamol).
+MORE_BRANDS = {
+    "fluoxetine": ["Olena"], "sertraline": ["Lustral"], "paroxetine": ["Seroxat"],
+    "citalopram": ["Cipramil"], "escitalopram": ["Cipralex"], "fluvoxamine": ["Faverin"],
+    "venlafaxine": ["Efexor", "Vensir", "Venlalic"], "duloxetine": ["Yentreve"],
+    "clomipramine": ["Anafranil SR"], "lorazepam": ["Loraz"], "diazepam": ["Stesolid"],
+    "zolpidem": ["Stilnoct"], "morphine": ["Oramorph", "Zomorph", "MST Continus", "Sevredol",
+                                            "MXL", "Morphgesic"],
+    "oxycodone": ["OxyNorm", "Longtec", "Shortec", "Targinact", "Oxypro", "Lynlor", "Endocet",
+                  "Roxicet", "Xtampza"],
+    "hydrocodone": ["Lortab", "Xodol"],
+    "fentanyl": ["Durogesic", "Matrifen", "Instanyl", "Abstral", "PecFent", "Effentora",
+                 "Mezolar", "Fencino"],
+    "buprenorphine": ["Transtec", "Buvidal", "Espranor", "Temgesic", "Hapoctasin", "Bupeaze"],
+    "methadone": ["Physeptone", "Metharose"],
+    "codeine": ["Co-codamol", "Zapain", "Kapake", "Solpadeine", "Solpadol", "Migraleve",
+                "Codipar", "Tylex"],
+    "tramadol": ["Zydol", "Tramacet", "Zamadol", "Maxitram", "Marol", "Tradorec", "Ultracet"],
+    "tapentadol": ["Palexia"],
+    "pregabalin": ["Alzain", "Axalid", "Lecaent"],
+    "dextroamphetamine": ["Amfexa"], "lisdexamfetamine": ["Elvanse"],
+    "methylphenidate": ["Medikinet", "Equasym", "Xaggitin", "Delmosart", "Matoride", "Xenidate"],
+    "lithium": ["Priadel", "Camcolit", "Liskonum", "Li-Liquid"],
+    "valproic acid": ["Epilim", "Episenta", "Dyzantil", "Convulex", "Belvo", "Epival"],
+    "quetiapine": ["Biquelle", "Seroquel XL"], "olanzapine": ["ZypAdhera"],
+    "aripiprazole": ["Abilify Maintena", "Aristada"], "clozapine": ["Zaponex", "Denzapine"],
+    "clarithromycin": ["Klaricid"], "rifampin": ["Rifinah", "Rifater"], "phenytoin": ["Epanutin"],
+    "theophylline": ["Uniphyllin", "Nuelin", "Slo-Phyllin"], "aminophylline": ["Phyllocontin"],
+    "memantine": ["Ebixa", "Namzaric", "Valios"],
+}
+
+# Ingredients in the brief's classes that its CSV does not list: the brief defines these classes
+# by ATC group (MAOIs N06AG, TCAs N06AA, benzodiazepines and Z-drugs N05BA/N05CD/N05CF, opioids
+# N02A, antipsychotics N05A), so their ATC codes already match by the class's is-a filter; what
+# was missing is their names, for the orders and lists that carry no code we know. ATC codes from
+# the WHO ATC index, flagged code-unverified until a pharmacist confirms them; no RxNorm codes.
+# class -> [(ingredient, ATC, [brand and other names])]
+MORE_INGREDIENTS = {
+    "maoi": [("moclobemide", "N06AG02", ["Manerix", "Aurorix"])],
+    "tca": [("dosulepin", "N06AA16", ["dothiepin", "Prothiaden"]),
+            ("lofepramine", "N06AA07", ["Gamanil", "Feprapax"]),
+            ("trimipramine", "N06AA06", ["Surmontil"]),
+            ("protriptyline", "N06AA11", ["Vivactil"]),
+            ("amoxapine", "N06AA17", ["Asendin"])],
+    "benzodiazepine": [("zopiclone", "N05CF01", ["Zimovane", "Imovane"]),
+                       ("zaleplon", "N05CF03", ["Sonata"]),
+                       ("nitrazepam", "N05CD02", ["Mogadon"]),
+                       ("loprazolam", "N05CD11", []),
+                       ("lormetazepam", "N05CD06", []),
+                       ("flurazepam", "N05CD01", ["Dalmane"]),
+                       ("estazolam", "N05CD04", ["ProSom"]),
+                       ("clorazepate", "N05BA05", ["Tranxene"])],
+    "opioid": [("dihydrocodeine", "N02AA08", ["DF118", "Co-dydramol", "DHC Continus"]),
+               ("pethidine", "N02AB02", ["meperidine", "Demerol"]),
+               ("diamorphine", "N02AA09", []),
+               ("oxymorphone", "N02AA11", ["Opana"]),
+               ("levorphanol", "N02AF01", [])],
+    "antipsychotic": [("chlorpromazine", "N05AA01", ["Largactil", "Thorazine"]),
+                      ("fluphenazine", "N05AB02", ["Modecate"]),
+                      ("perphenazine", "N05AB03", []),
+                      ("trifluoperazine", "N05AB06", ["Stelazine"]),
+                      ("flupentixol", "N05AF01", ["flupenthixol", "Depixol", "Fluanxol"]),
+                      ("zuclopenthixol", "N05AF05", ["Clopixol"]),
+                      ("pimozide", "N05AG02", ["Orap"]),
+                      ("sulpiride", "N05AL01", ["Dolmatil"]),
+                      ("amisulpride", "N05AL05", ["Solian"]),
+                      ("asenapine", "N05AH05", ["Saphris", "Sycrest"]),
+                      ("paliperidone", "N05AX13", ["Invega", "Xeplion", "Trevicta", "Byannli"]),
+                      ("cariprazine", "N05AX15", ["Vraylar", "Reagila"]),
+                      ("brexpiprazole", "N05AX16", ["Rexulti"])],
+}
+
 # Other names found in free text (salts, spellings, herbal names).
 SYNONYMS = {
-    "valproic acid": ["valproate", "sodium valproate"],
+    "dextroamphetamine": ["dexamfetamine", "dexamphetamine"],
+    "valproic acid": ["valproate", "sodium valproate", "valproate semisodium"],
     "divalproex": ["divalproex sodium"],
     "St. John's wort": ["St John's wort", "St Johns wort", "Saint John's wort", "hypericum"],
     "methylene blue": ["methylthioninium"],
@@ -396,7 +471,8 @@ def pascal(name):
 
 
 def designations(ingredient):
-    result = [{"use": BRAND_USE, "value": b} for b in BRANDS.get(ingredient, [])]
+    brands = BRANDS.get(ingredient, []) + MORE_BRANDS.get(ingredient, [])
+    result = [{"use": BRAND_USE, "value": b} for b in brands]
     result += [{"use": SYNONYM_USE, "value": s} for s in SYNONYMS.get(ingredient, [])]
     return result
 
@@ -448,6 +524,12 @@ def main():
                 atc_concepts.append(concept(atc, ing, names=names))
             for atc in EXTRA_UNVERIFIED_ATC.get(ing, []):
                 atc_concepts.append(concept(atc, ing, unverified=True))
+        classes = [name] if name != "serotonergic" else ["ssri", "snri", "tca", "maoi"]
+        more = [m for c in classes for m in MORE_INGREDIENTS.get(c, [])]
+        for ing, atc, names in more:
+            members.add(ing)
+            atc_concepts.append(concept(atc, ing, unverified=True, names=[
+                {"use": BRAND_USE if n[0].isupper() else SYNONYM_USE, "value": n} for n in names]))
         # Trigger extras from the brief: the salt and the esketamine nasal-spray forms.
         if name == "ketamine":
             rx_concepts.append(concept("203184", "ketamine hydrochloride", ["ketamine"]))
@@ -488,7 +570,12 @@ def main():
                " exposure)." if excluded else "")
             + (" ATC is-a filters include every code below a class (matched by code prefix)."
                if prefixes else "")
-            + " Brand names and synonyms are designations, used only when no code is recognised."
+            + (" Ingredients of the class's ATC groups that the brief's CSV does not list ("
+               + ", ".join(sorted(i for i, _, _ in more))
+               + ") carry their WHO ATC code, flagged code-unverified, and their names."
+               if more else "")
+            + " Brand names (US, and UK dm+d names) and synonyms are designations, used only when"
+            " no code is recognised."
             " Codes flagged code-unverified still match but must be confirmed against their"
             " authority.")
         written.append(write(name, title, description, includes))

@@ -19,6 +19,7 @@ import org.hl7.fhir.r4.model.Medication;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ketaminecds.cds.testing.CdsHttp;
 import org.ketaminecds.cds.testing.HookRequests;
@@ -278,6 +279,37 @@ class MedicationShapesIntegrationTest {
                 .build());
 
     assertThat(response.json().get("cards").findValuesAsText("code")).contains("ketamine-maoi");
+  }
+
+  /**
+   * Names as UK GP and hospital systems (dm+d) and other EHRs write them, sent as text alone:
+   * brands, and ingredients of the brief's ATC classes that its code lists do not name.
+   */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+    "Manerix 150mg tablets, ketamine-maoi, critical",
+    "Dosulepin 75mg tablets, ketamine-tca, warning",
+    "Zopiclone 7.5mg tablets, ketamine-benzodiazepine, warning",
+    "Co-codamol 30mg/500mg tablets, ketamine-opioid, warning",
+    "Oramorph 10mg/5ml oral solution, ketamine-opioid, warning",
+    "Pethidine 50mg/1ml solution for injection, ketamine-opioid, warning",
+    "Dexamfetamine 5mg tablets, ketamine-psychostimulant, warning",
+    "Uniphyllin Continus 200mg tablets, ketamine-xanthine, warning",
+    "Priadel 400mg modified-release tablets, ketamine-mood-stabilizer, info",
+    "Chlorpromazine 25mg tablets, ketamine-antipsychotic, info",
+    "Efexor XL 75mg capsules, ketamine-snri, info",
+    "Ebixa 10mg tablets, ketamine-memantine, info"
+  })
+  void namesAsUkAndOtherSystemsWriteThemAreRecognised(String name, String topic, String indicator) {
+    var response =
+        http.post(
+            SIGN,
+            ketamineOrderWith(List.of(request("r1", "active", textOnly(name))), List.of()).build());
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(response.json().at("/cards/0/source/topic/code").asText()).isEqualTo(topic);
+    assertThat(response.json().at("/cards/0/indicator").asText()).isEqualTo(indicator);
+    assertThat(response.json().at("/cards/0/detail").asText()).contains("recognised by name");
   }
 
   @Test
