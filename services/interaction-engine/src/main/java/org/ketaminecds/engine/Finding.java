@@ -14,6 +14,8 @@ import org.ketaminecds.engine.knowledge.Trigger;
  * @param conditions the patient's conditions in the rule's group (condition rules)
  * @param bloodPressure the reading that reached the threshold (blood-pressure rules)
  * @param confidence {@link MatchConfidence#TEXT} when everything was recognised by name only
+ * @param uncheckedModifiers modifiers that would have raised the severity but could not be checked
+ *     for want of data (no age, no blood-pressure reading), with what was missing
  */
 public record Finding(
     Rule rule,
@@ -24,11 +26,13 @@ public record Finding(
     List<Condition> conditions,
     Optional<BloodPressure> bloodPressure,
     List<AppliedModifier> appliedModifiers,
-    MatchConfidence confidence) {
+    MatchConfidence confidence,
+    List<AppliedModifier> uncheckedModifiers) {
 
   public Finding {
     medications = List.copyOf(medications);
     conditions = List.copyOf(conditions);
     appliedModifiers = List.copyOf(appliedModifiers);
+    uncheckedModifiers = List.copyOf(uncheckedModifiers);
   }
 }

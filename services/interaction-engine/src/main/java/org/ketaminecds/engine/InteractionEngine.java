@@ -140,11 +140,24 @@ public final class InteractionEngine {
     }
     Severity severity = rule.severity();
     List<AppliedModifier> applied = new ArrayList<>();
+    List<Modifier> notHeld = new ArrayList<>();
     for (Modifier modifier : rule.modifiers()) {
       List<String> facts = new ArrayList<>();
       if (holds(modifier.when(), order, medications, profile, input, facts)) {
         applied.add(new AppliedModifier(modifier, List.copyOf(new LinkedHashSet<>(facts))));
         severity = severity.atLeast(modifier.severity());
+      } else {
+        notHeld.add(modifier);
+      }
+    }
+    // A modifier that would have raised the card but rests on data the record lacks is named, so
+    // that an unknown age does not read as "under 65".
+    List<AppliedModifier> unchecked = new ArrayList<>();
+    for (Modifier modifier : notHeld) {
+      List<String> missing = new ArrayList<>();
+      unknown(modifier.when(), input, missing);
+      if (!missing.isEmpty() && modifier.severity().compareTo(severity) > 0) {
+        unchecked.add(new AppliedModifier(modifier, List.copyOf(new LinkedHashSet<>(missing))));
       }
     }
     return Optional.of(
@@ -157,7 +170,21 @@ public final class InteractionEngine {
             conditions,
             bloodPressure,
             applied,
-            confidence));
+            confidence,
+            unchecked));
+  }
+
+  /** What the record lacks to decide this condition: "age not recorded", for one. */
+  private static void unknown(
+      ModifierCondition condition, EvaluationInput input, List<String> out) {
+    if (condition instanceof ModifierCondition.AgeAtLeast && input.patient().ageYears().isEmpty()) {
+      out.add("age not recorded");
+    } else if (condition instanceof ModifierCondition.BloodPressureAtLeast
+        && input.patient().latestBloodPressure().isEmpty()) {
+      out.add("no blood-pressure reading");
+    } else if (condition instanceof ModifierCondition.AnyOf any) {
+      any.conditions().forEach(c -> unknown(c, input, out));
+    }
   }
 
   /** Whether the condition holds; if it does, the facts that make it hold are added. */

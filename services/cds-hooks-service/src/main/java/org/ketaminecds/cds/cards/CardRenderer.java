@@ -260,23 +260,8 @@ public class CardRenderer {
         .append(rule.seriousness());
     md.append("\n\n**Why:** ").append(rule.mechanism());
     md.append("\n\n**What to do:** ").append(rule.action());
-    if (!finding.appliedModifiers().isEmpty()) {
-      md.append("\n\n**For this patient:**\n");
-      for (AppliedModifier applied : finding.appliedModifiers()) {
-        Modifier modifier = applied.modifier();
-        md.append("- ")
-            .append(modifier.description())
-            .append(
-                applied.facts().isEmpty()
-                    ? ""
-                    : " (" + plain(String.join(", ", applied.facts())) + ")")
-            .append(" → ")
-            .append(modifier.severity().indicator())
-            .append(": ")
-            .append(modifier.action())
-            .append('\n');
-      }
-    }
+    modifiers(md, "For this patient", finding.appliedModifiers(), " → ");
+    modifiers(md, "Could not be checked", finding.uncheckedModifiers(), " → would be ");
     if (!rule.frequency().isBlank()) {
       md.append("\n\n**How often:** ").append(rule.frequency());
     }
@@ -304,6 +289,29 @@ public class CardRenderer {
         .append(pack.version())
         .append(". Decision support: it informs, and does not replace, clinical judgement.");
     return md.toString();
+  }
+
+  /** One line per modifier: what it is, the patient's facts, the severity and its action. */
+  private static void modifiers(
+      StringBuilder md, String heading, List<AppliedModifier> modifiers, String arrow) {
+    if (modifiers.isEmpty()) {
+      return;
+    }
+    md.append("\n\n**").append(heading).append(":**\n");
+    for (AppliedModifier applied : modifiers) {
+      Modifier modifier = applied.modifier();
+      md.append("- ")
+          .append(modifier.description())
+          .append(
+              applied.facts().isEmpty()
+                  ? ""
+                  : " (" + plain(String.join(", ", applied.facts())) + ")")
+          .append(arrow)
+          .append(modifier.severity().indicator())
+          .append(": ")
+          .append(modifier.action())
+          .append('\n');
+    }
   }
 
   private String found(Finding finding) {

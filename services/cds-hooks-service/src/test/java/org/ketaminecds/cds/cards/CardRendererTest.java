@@ -122,6 +122,25 @@ class CardRendererTest {
   }
 
   @Test
+  void aModifierThatCouldNotBeCheckedForWantOfAnAgeIsNamedNotTakenAsFalse() {
+    PatientContext noAge = new PatientContext(OptionalInt.empty(), List.of(), Optional.empty());
+
+    Card card = cards(KETAMINE_IV, noAge, med("m1", "704", "amitriptyline 25 mg")).get(0);
+
+    assertThat(card.indicator()).isEqualTo("warning");
+    assertThat(card.detail())
+        .contains("**Could not be checked:**")
+        .contains("cardiovascular disease (age not recorded) → would be critical");
+  }
+
+  @Test
+  void aKnownAgeLeavesNothingUnchecked() {
+    Card card = cards(KETAMINE_IV, aged(40), med("m1", "704", "amitriptyline 25 mg")).get(0);
+
+    assertThat(card.detail()).doesNotContain("Could not be checked");
+  }
+
+  @Test
   void theDetailGivesConsequenceMechanismActionAndEvidenceWithSources() {
     Card card = cards(KETAMINE_IV, aged(40), med("m1", "197516", "clarithromycin")).get(0);
 
