@@ -6,6 +6,7 @@ import java.time.Period;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -30,6 +31,16 @@ public final class PatientContextMapper {
   private static final Set<String> EXCLUDED_VERIFICATION =
       Set.of("refuted", "entered-in-error", "unconfirmed", "provisional", "differential");
   private static final Set<String> USABLE_OBSERVATION = Set.of("final", "amended", "corrected");
+
+  /** The units a blood pressure is written in (lower case, no spaces), as mmHg per unit. */
+  private static final Map<String, Double> MM_HG_PER_UNIT =
+      Map.of(
+          "", 1.0,
+          "mm[hg]", 1.0,
+          "mmhg", 1.0,
+          "kpa", 7.50062,
+          "cm[hg]", 10.0,
+          "cmhg", 10.0);
 
   /** Blood-pressure values outside this range, in mmHg, are no real readings. */
   private static final double MIN_MM_HG = 1;
@@ -189,11 +200,15 @@ public final class PatientContextMapper {
     if (q.getValue() == null) {
       return OptionalInt.empty(); // absent, or only an id or extension
     }
-    // Values in kPa are converted; anything else is taken as mmHg (the usual unit).
+    // mmHg as UCUM and EHRs write it, or no unit at all (the usual one); kPa and cmHg are
+    // converted. Any other unit (%, a typo) is no blood pressure: read as no value.
     double value = q.getValue().doubleValue();
-    if ("kPa".equalsIgnoreCase(q.getCode()) || "kPa".equalsIgnoreCase(q.getUnit())) {
-      value = value * 7.50062;
+    String unit = q.hasCode() ? q.getCode() : q.hasUnit() ? q.getUnit() : "";
+    Double factor = MM_HG_PER_UNIT.get(unit.replace(" ", "").toLowerCase(Locale.ROOT));
+    if (factor == null) {
+      return OptionalInt.empty();
     }
+    value = value * factor;
     // A value no blood pressure has (zero, negative, or a unit or keying error such as 3e9)
     // tells nothing about the patient; it is read as no value, never as a low or a high one.
     if (!(value >= MIN_MM_HG && value <= MAX_MM_HG)) {

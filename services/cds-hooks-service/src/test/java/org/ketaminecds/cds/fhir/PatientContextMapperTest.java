@@ -29,6 +29,11 @@ class PatientContextMapperTest {
     "145.6, mm[Hg], 146",
     "20, kPa, 150",
     "400, mm[Hg], 400",
+    "152, mmHg, 152",
+    "15.2, cm[Hg], 152",
+    // A unit no blood pressure is written in: no reading, not 190 mmHg.
+    "190, %, ",
+    "190, [fur_us], ",
     // No reading: zero, negative, beyond any body, beyond an int (used to wrap to a negative).
     "0, mm[Hg], ",
     "-120, mm[Hg], ",
