@@ -89,8 +89,13 @@ class OrderCheck {
         draftRequests.add(order);
       }
     }
-    // A draft that only references its Medication must be read before we know what it is.
-    draftIndex.putAll(fetchMissing(request, draftRequests, draftIndex, budget));
+    // A draft that only references its Medication must be read before we know what it is: from
+    // the prefetched medication lists, where the EHR may have included it, else from fhirServer.
+    MedicationMapper sentWithDrafts = new MedicationMapper(draftIndex, zone);
+    if (draftRequests.stream().anyMatch(d -> sentWithDrafts.missingMedication(d).isPresent())) {
+      assembler.prefetchedMedications(request).forEach(draftIndex::putIfAbsent);
+      draftIndex.putAll(fetchMissing(request, draftRequests, draftIndex, budget));
+    }
     MedicationMapper draftMapper = new MedicationMapper(draftIndex, zone);
 
     Set<String> selected = new HashSet<>(request.context().selections());

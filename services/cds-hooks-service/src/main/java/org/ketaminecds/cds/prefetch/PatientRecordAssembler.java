@@ -17,12 +17,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.ketaminecds.cds.config.CdsProperties;
 import org.ketaminecds.cds.discovery.CdsServiceCatalog;
 import org.ketaminecds.cds.errors.CdsException;
 import org.ketaminecds.cds.fhir.FhirJson;
+import org.ketaminecds.cds.fhir.MedicationMapper;
 import org.ketaminecds.cds.fhir.PatientMatch;
 import org.ketaminecds.cds.hooks.HookRequest;
 import org.ketaminecds.cds.security.FhirServerPolicy;
@@ -304,6 +306,38 @@ public class PatientRecordAssembler {
    * for a read. A Patient given where the medication search belongs would otherwise count as "no
    * medications", a silent all-clear.
    */
+  /**
+   * The Medications the EHR sent along in the prefetched medication lists, by relative reference
+   * and full URL: a draft order may name its Medication by a reference that only the prefetch
+   * resolves. Parses those keys, so it is for a draft whose Medication is not otherwise at hand.
+   */
+  public Map<String, Resource> prefetchedMedications(HookRequest request) {
+    Map<String, Resource> index = new HashMap<>();
+    for (String key : ESSENTIAL) {
+      JsonNode given = request.prefetch().get(key);
+      String template = request.service().prefetch().get(key);
+      if (given == null || !given.isObject() || template == null) {
+        continue;
+      }
+      IBaseResource parsed = parse(given, template, "prefetch." + key);
+      if (parsed instanceof Bundle bundle) {
+        MedicationMapper.index(bundle)
+            .forEach(
+                (ref, r) -> {
+                  if (r instanceof Medication) {
+                    index.put(ref, r);
+                  }
+                });
+      }
+      for (Resource r : Prefetched.of(parsed).resources) {
+        if (r instanceof Medication && r.getIdElement().hasIdPart()) {
+          index.put("Medication/" + r.getIdElement().getIdPart(), r);
+        }
+      }
+    }
+    return index;
+  }
+
   private IBaseResource parse(JsonNode node, String template, String field) {
     Class<? extends IBaseResource> expected =
         template.contains("?")

@@ -342,6 +342,28 @@ class MedicationShapesIntegrationTest {
   }
 
   @Test
+  void aDraftWhoseMedicationTheEhrIncludedInThePrefetchIsRecognised() {
+    ObjectNode ketamine =
+        json(
+            "{'resourceType': 'Medication', 'id': 'ket-med', 'code': {'coding': [{'system': '%s',"
+                    .formatted(RXNORM)
+                + " 'code': '6130'}], 'text': 'Ketamine'}}");
+    var request =
+        ketamineOrderWith(
+            List.of(request("r5", "active", coded("8123", "Phenelzine 15 mg")), ketamine),
+            List.of());
+    ObjectNode draft = (ObjectNode) request.json().at("/context/draftOrders/entry/0/resource");
+    draft.remove("medicationCodeableConcept");
+    draft.set("medicationReference", json("{'reference': 'Medication/ket-med'}"));
+
+    var response = http.post(SIGN, request.build());
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(response.json().at("/cards/0/source/topic/code").asText())
+        .isEqualTo("ketamine-maoi");
+  }
+
+  @Test
   void aDraftSentWithoutAnIdIsCheckedButNotOfferedForDeletionByABrokenReference() {
     var request =
         ketamineOrderWith(List.of(request("r5", "active", coded("8123", "Nardil"))), List.of());
