@@ -61,6 +61,16 @@ public final class InteractionEngine {
     return pack.triggers().stream().filter(t -> classes.has(t.valueSet())).findFirst();
   }
 
+  /**
+   * Whether the check can say what this medication is: it has a name (matched against every class,
+   * or known to be in none), or a code some value set holds. One with neither is unidentified: it
+   * may be an interacting drug the check cannot see.
+   */
+  public boolean identifies(Medication medication) {
+    return !medication.names().isEmpty()
+        || !classify(medication.codes(), List.of()).hits().isEmpty();
+  }
+
   public Evaluation evaluate(EvaluationInput input) {
     List<Medication> triggering = new ArrayList<>();
     Map<Medication, Trigger> triggers = new LinkedHashMap<>();

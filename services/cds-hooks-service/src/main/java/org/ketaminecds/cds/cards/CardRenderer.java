@@ -21,6 +21,7 @@ import org.ketaminecds.cds.cards.Card.Link;
 import org.ketaminecds.cds.cards.Card.Suggestion;
 import org.ketaminecds.cds.config.CdsProperties;
 import org.ketaminecds.engine.AppliedModifier;
+import org.ketaminecds.engine.Code;
 import org.ketaminecds.engine.Evaluation;
 import org.ketaminecds.engine.Finding;
 import org.ketaminecds.engine.MatchConfidence;
@@ -82,13 +83,15 @@ public class CardRenderer {
   /**
    * @param baseUrl absolute URL of this service, for links to the rule pages
    * @param incomplete human names of the data that could not be read ("conditions")
+   * @param unidentified the patient's medications that carry no name and no code the check knows
    */
   public List<Card> render(
       Evaluation evaluation,
       RulePack pack,
       String patientId,
       String baseUrl,
-      List<String> incomplete) {
+      List<String> incomplete,
+      List<Medication> unidentified) {
     List<Card> cards = new ArrayList<>();
     for (Finding finding : evaluation.findings()) {
       cards.add(card(finding, pack, patientId, baseUrl));
@@ -96,7 +99,50 @@ public class CardRenderer {
     if (!evaluation.triggeringOrders().isEmpty() && !incomplete.isEmpty()) {
       cards.add(incompleteCard(pack, baseUrl, incomplete));
     }
+    if (!evaluation.triggeringOrders().isEmpty() && !unidentified.isEmpty()) {
+      cards.add(unidentifiedCard(pack, baseUrl, unidentified));
+    }
     return cards;
+  }
+
+  /**
+   * Entries the check could not identify (an NDC or local code alone, no name): they may be an
+   * interacting drug, so the clinician is told to look, rather than shown a silent all-clear.
+   */
+  private Card unidentifiedCard(RulePack pack, String baseUrl, List<Medication> unidentified) {
+    String entries =
+        unidentified.stream()
+            .map(
+                m ->
+                    plain(m.codes().stream().map(Code::readable).collect(Collectors.joining(" / ")))
+                        + " ("
+                        + (m.origin() == Origin.STATEMENT
+                            ? "reported by the patient / medication list"
+                            : "medication order")
+                        + ")")
+            .collect(Collectors.joining("; "));
+    int n = unidentified.size();
+    return new Card(
+        RandomIds.uuid(),
+        "Ketamine interaction check incomplete: "
+            + n
+            + (n == 1 ? " medication" : " medications")
+            + " could not be identified",
+        "These entries on the patient's medication list carry no name and no code the check"
+            + " recognises, so they were not checked against ketamine: "
+            + entries
+            + ". Find out what they are before going ahead.",
+        "info",
+        new CardSource(
+            "Ketamine interaction rules " + pack.version(),
+            baseUrl + "/rules",
+            null,
+            new Coding(RULE_SYSTEM, "check-incomplete", "Interaction check incomplete")),
+        List.of(),
+        null,
+        List.of(),
+        List.of(),
+        extension(pack, null));
   }
 
   private Card card(Finding finding, RulePack pack, String patientId, String baseUrl) {

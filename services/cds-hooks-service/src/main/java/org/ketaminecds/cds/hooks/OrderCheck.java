@@ -140,6 +140,8 @@ class OrderCheck {
       mapper.fromStatement(s, today).ifPresent(medications::add);
     }
     requireIdentified(medications, "a medication on the patient's record");
+    List<Medication> unidentified =
+        medications.stream().filter(m -> m.isActive() && !engine.identifies(m)).toList();
     PatientContext patient =
         new PatientContextMapper()
             .map(record.patient(), record.conditions(), record.observations(), today);
@@ -163,7 +165,12 @@ class OrderCheck {
             baseUrl + "/rules",
             shown ->
                 renderer.render(
-                    shown, engine.rulePack(), request.context().patientId(), baseUrl, incomplete));
+                    shown,
+                    engine.rulePack(),
+                    request.context().patientId(),
+                    baseUrl,
+                    incomplete,
+                    unidentified));
     return new Result(evaluation, cards);
   }
 

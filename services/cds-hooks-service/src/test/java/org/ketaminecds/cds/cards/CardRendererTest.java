@@ -64,7 +64,7 @@ class CardRendererTest {
     var evaluation =
         ENGINE.evaluate(
             new EvaluationInput(List.of(order), List.of(), List.of(meds), patient, TODAY));
-    return renderer.render(evaluation, PACK.rules(), "p1", BASE, incomplete);
+    return renderer.render(evaluation, PACK.rules(), "p1", BASE, incomplete, List.of());
   }
 
   private static PatientContext aged(int years) {

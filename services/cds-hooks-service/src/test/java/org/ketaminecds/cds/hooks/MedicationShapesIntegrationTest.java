@@ -342,6 +342,28 @@ class MedicationShapesIntegrationTest {
   }
 
   @Test
+  void anEntryWithNoNameAndACodeTheCheckDoesNotKnowIsReportedNotPassedOverSilently() {
+    ObjectNode ndcOnly =
+        json(
+            "{'resourceType': 'MedicationStatement', 'id': 's-ndc', 'status': 'active',"
+                + " 'medicationCodeableConcept': {'coding': [{'system':"
+                + " 'http://hl7.org/fhir/sid/ndc', 'code': '0071-0155-23'}]},"
+                + " 'subject': {'reference': 'Patient/p1'}}");
+    ObjectNode named = request("r-lis", "active", textOnly("Lisinopril 10 mg tablet"));
+
+    var response = http.post(SIGN, ketamineOrderWith(List.of(named), List.of(ndcOnly)).build());
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    JsonNode cards = response.json().get("cards");
+    assertThat(cards).hasSize(1);
+    assertThat(cards.get(0).get("summary").asText())
+        .isEqualTo("Ketamine interaction check incomplete: 1 medication could not be identified");
+    assertThat(cards.get(0).get("detail").asText())
+        .contains("0071-0155-23")
+        .doesNotContain("Lisinopril");
+  }
+
+  @Test
   void aDraftWhoseMedicationTheEhrIncludedInThePrefetchIsRecognised() {
     ObjectNode ketamine =
         json(
