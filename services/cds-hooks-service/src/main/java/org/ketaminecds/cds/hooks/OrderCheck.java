@@ -197,6 +197,7 @@ class OrderCheck {
       if (counts && m.codes().isEmpty() && m.names().isEmpty()) {
         throw new PrefetchUnavailableException(
             what
+                + " names no drug that could be read: it has no medication code or text, or"
                 + " references a Medication that was neither contained, sent along, nor readable"
                 + " from fhirServer");
       }
