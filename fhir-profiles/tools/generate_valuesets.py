@@ -403,7 +403,7 @@ MORE_CONDITION_NAMES = {
 EXCLUDED_PHRASES = {
     "hypertension": [
         "pulmonary hypertension", "pulmonary arterial hypertension", "pulmonary htn",
-        "intracranial hypertension"],
+        "intracranial hypertension", "white coat hypertension", "white-coat hypertension"],
     "cardiovascular-disease": [
         "heat stroke", "ludwig's angina", "ludwig angina", "vincent's angina"],
     "seizure-disorder": ["non epileptic", "psychogenic non epileptic"],
@@ -413,7 +413,11 @@ EXCLUDED_PHRASES = {
         "hepatitis b screening", "hepatitis c screening"],
     "pregnancy": [
         "not pregnant", "not currently pregnant", "negative pregnancy test",
-        "pregnancy test negative", "pregnancy ruled out"],
+        "pregnancy test negative", "pregnancy ruled out",
+        # A past pregnancy is no pregnancy now ("history of" counts for other conditions).
+        "history of pregnancy", "history of complications of pregnancy",
+        "personal history of complications of pregnancy", "previous pregnancy",
+        "prior pregnancy"],
 }
 NOT_THE_PATIENT = ["without {}", "no {}", "not {}", "{} ruled out", "rule out {}", "r/o {}",
                    "family history of {}", "family history {}", "fh {}",
@@ -421,7 +425,8 @@ NOT_THE_PATIENT = ["without {}", "no {}", "not {}", "{} ruled out", "rule out {}
                    # either. "History of {}" is: the patient had it.
                    "no known {}", "no history of {}", "no hx of {}", "no evidence of {}",
                    "no signs of {}", "denies {}", "negative for {}", "screening for {}",
-                   "{} screening", "at risk for {}", "at risk of {}", "risk of {}", "risk for {}"]
+                   "{} screening", "at risk for {}", "at risk of {}", "risk of {}", "risk for {}",
+                   "without diagnosis of {}", "without a diagnosis of {}", "no diagnosis of {}"]
 
 
 # Blood-pressure codes; "S:" marks SNOMED CT, the rest are LOINC.

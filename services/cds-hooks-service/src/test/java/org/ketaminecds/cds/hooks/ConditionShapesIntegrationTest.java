@@ -121,6 +121,24 @@ class ConditionShapesIntegrationTest {
             "{'text': 'History of stroke'}",
             List.of("ketamine-cardiovascular-disease")),
         shape(
+            "a raised reading 'without diagnosis of hypertension' is not hypertension",
+            coding(
+                ICD10CM,
+                "R03.0",
+                "Elevated blood-pressure reading, without diagnosis of hypertension"),
+            List.of(),
+            "ketamine-hypertension"),
+        shape(
+            "white-coat hypertension is not hypertension",
+            "{'text': 'White coat hypertension'}",
+            List.of(),
+            "ketamine-hypertension"),
+        shape(
+            "a past pregnancy's complications are no pregnancy now",
+            coding(ICD10CM, "Z87.59", "Personal history of other complications of pregnancy"),
+            List.of(),
+            "ketamine-pregnancy"),
+        shape(
             "a negated history is not the condition",
             "{'text': 'No history of epilepsy'}",
             List.of(),
