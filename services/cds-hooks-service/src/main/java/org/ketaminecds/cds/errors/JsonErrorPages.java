@@ -39,12 +39,18 @@ class JsonErrorPages {
 
   @Bean
   TomcatServletWebServerFactory tomcatServletWebServerFactory() {
-    return new TomcatServletWebServerFactory() {
-      @Override
-      protected void prepareContext(Host host, ServletContextInitializer[] initializers) {
-        ((StandardHost) host).setErrorReportValveClass(JsonErrorReportValve.class.getName());
-        super.prepareContext(host, initializers);
-      }
-    };
+    return new JsonErrorTomcatFactory();
+  }
+
+  /**
+   * Top-level in effect (a static class): the management port's child context creates its own
+   * instance of the application's factory class, and so gets JSON errors too.
+   */
+  static class JsonErrorTomcatFactory extends TomcatServletWebServerFactory {
+    @Override
+    protected void prepareContext(Host host, ServletContextInitializer[] initializers) {
+      ((StandardHost) host).setErrorReportValveClass(JsonErrorReportValve.class.getName());
+      super.prepareContext(host, initializers);
+    }
   }
 }
