@@ -116,14 +116,13 @@ public class CardRenderer {
                 m ->
                     plain(m.codes().stream().map(Code::readable).collect(Collectors.joining(" / ")))
                         + " ("
-                        + (m.origin() == Origin.STATEMENT
-                            ? "reported by the patient / medication list"
-                            : "medication order")
+                        + where(m.origin())
                         + ")")
             .collect(Collectors.joining("; "));
     int n = unidentified.size();
-    return new Card(
-        RandomIds.uuid(),
+    return incompleteCard(
+        pack,
+        baseUrl,
         "Ketamine interaction check incomplete: "
             + n
             + (n == 1 ? " medication" : " medications")
@@ -131,18 +130,7 @@ public class CardRenderer {
         "These entries on the patient's medication list carry no name and no code the check"
             + " recognises, so they were not checked against ketamine: "
             + entries
-            + ". Find out what they are before going ahead.",
-        "info",
-        new CardSource(
-            "Ketamine interaction rules " + pack.version(),
-            baseUrl + "/rules",
-            null,
-            new Coding(RULE_SYSTEM, "check-incomplete", "Interaction check incomplete")),
-        List.of(),
-        null,
-        List.of(),
-        List.of(),
-        extension(pack, null));
+            + ". Find out what they are before going ahead.");
   }
 
   private Card card(Finding finding, RulePack pack, String patientId, String baseUrl) {
@@ -360,16 +348,19 @@ public class CardRenderer {
     }
   }
 
+  private static String where(Origin origin) {
+    return switch (origin) {
+      case DRAFT_ORDER -> "order in this session";
+      case REQUEST -> "medication order";
+      case STATEMENT -> "reported by the patient / medication list";
+    };
+  }
+
   private String found(Finding finding) {
     List<String> parts = new ArrayList<>();
     for (MedicationMatch match : finding.medications()) {
       Medication m = match.medication();
-      String where =
-          switch (m.origin()) {
-            case DRAFT_ORDER -> "order in this session";
-            case REQUEST -> "medication order";
-            case STATEMENT -> "reported by the patient / medication list";
-          };
+      String where = where(m.origin());
       String ended =
           m.endedOn()
               .map(
@@ -466,13 +457,22 @@ public class CardRenderer {
 
   private Card incompleteCard(RulePack pack, String baseUrl, List<String> incomplete) {
     String missing = String.join(", ", incomplete);
-    return new Card(
-        RandomIds.uuid(),
+    return incompleteCard(
+        pack,
+        baseUrl,
         "Ketamine interaction check incomplete: " + missing + " could not be read",
         "The check ran on the medications it could read, but the patient's "
             + missing
             + " could not be obtained from the EHR. Rules that depend on them (age, conditions,"
-            + " blood pressure) were not evaluated. Review these yourself before going ahead.",
+            + " blood pressure) were not evaluated. Review these yourself before going ahead.");
+  }
+
+  /** An info card saying what the check could not cover, under the check-incomplete topic. */
+  private Card incompleteCard(RulePack pack, String baseUrl, String summary, String detail) {
+    return new Card(
+        RandomIds.uuid(),
+        summary,
+        detail,
         "info",
         new CardSource(
             "Ketamine interaction rules " + pack.version(),
