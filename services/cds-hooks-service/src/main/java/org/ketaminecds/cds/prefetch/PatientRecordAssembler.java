@@ -302,11 +302,6 @@ public class PatientRecordAssembler {
   }
 
   /**
-   * A prefetched key holds what its template yields: a searchset Bundle for a search, the resource
-   * for a read. A Patient given where the medication search belongs would otherwise count as "no
-   * medications", a silent all-clear.
-   */
-  /**
    * The Medications the EHR sent along in the prefetched medication lists, by relative reference
    * and full URL: a draft order may name its Medication by a reference that only the prefetch
    * resolves. Parses those keys, so it is for a draft whose Medication is not otherwise at hand.
@@ -338,6 +333,11 @@ public class PatientRecordAssembler {
     return index;
   }
 
+  /**
+   * A prefetched key holds what its template yields: a searchset Bundle for a search, the resource
+   * for a read. A Patient given where the medication search belongs would otherwise count as "no
+   * medications", a silent all-clear.
+   */
   private IBaseResource parse(JsonNode node, String template, String field) {
     Class<? extends IBaseResource> expected =
         template.contains("?")
