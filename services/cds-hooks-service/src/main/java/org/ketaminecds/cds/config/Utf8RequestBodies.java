@@ -47,6 +47,14 @@ class Utf8RequestBodies extends RequestBodyAdviceAdapter {
       Type targetType,
       Class<? extends HttpMessageConverter<?>> converterType)
       throws IOException {
+    // A body in a content coding (gzip, say) is not read as if it were plain: a proxy in front
+    // would read it otherwise than the check does (RFC 9110 15.5.16: 415).
+    String coding = message.getHeaders().getFirst(HttpHeaders.CONTENT_ENCODING);
+    if (coding != null && !coding.isBlank() && !coding.trim().equalsIgnoreCase("identity")) {
+      throw new CdsException(
+          ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+          "send the request body without a Content-Encoding (not compressed)");
+    }
     // Whatever charset the header declares: JSON between systems is UTF-8 (RFC 8259 8.1), and the
     // parser reads bytes, so a declared charset would only let malformed bytes past this check.
     byte[] body = read(message);

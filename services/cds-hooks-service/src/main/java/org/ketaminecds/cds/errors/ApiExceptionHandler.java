@@ -82,8 +82,18 @@ public class ApiExceptionHandler {
   @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
   ResponseEntity<ErrorBody> method(
       HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
-    return refuse(
-        request, ErrorCode.METHOD_NOT_ALLOWED, "method " + e.getMethod() + " is not allowed here");
+    ResponseEntity<ErrorBody> refused =
+        refuse(
+            request,
+            ErrorCode.METHOD_NOT_ALLOWED,
+            "method " + e.getMethod() + " is not allowed here");
+    // RFC 9110 15.5.6: a 405 names the methods the resource does allow.
+    HttpHeaders headers = new HttpHeaders();
+    headers.putAll(refused.getHeaders());
+    if (e.getSupportedHttpMethods() != null) {
+      headers.setAllow(e.getSupportedHttpMethods());
+    }
+    return new ResponseEntity<>(refused.getBody(), headers, refused.getStatusCode());
   }
 
   @ExceptionHandler({NoHandlerFoundException.class, NoResourceFoundException.class})

@@ -109,6 +109,14 @@ class HookProtocolIntegrationTest {
   }
 
   @Test
+  void aMethodNotAllowed_namesTheAllowedOnes() {
+    var response = http.get(SIGN);
+
+    assertThat(response.status()).isEqualTo(405);
+    assertThat(response.raw().headers().firstValue("Allow")).hasValue("POST");
+  }
+
+  @Test
   void orderSelect_checksOnlyTheSelectedOrders() {
     HookRequests request =
         ketamineWithPhenelzine(
