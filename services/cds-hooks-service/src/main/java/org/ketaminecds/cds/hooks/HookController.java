@@ -32,7 +32,9 @@ class HookController {
   @PostMapping(
       path = "/cds-services/{id}",
       consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"},
-      produces = MediaType.APPLICATION_JSON_VALUE)
+      // A FHIR client stack may accept only application/fhir+json: answered in JSON all the same
+      // rather than refused with 406, which would leave the order unchecked.
+      produces = {MediaType.APPLICATION_JSON_VALUE, "application/fhir+json"})
   CdsResponse invoke(
       @PathVariable String id,
       @RequestBody JsonNode body,
