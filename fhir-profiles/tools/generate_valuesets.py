@@ -20,7 +20,7 @@ import pathlib
 HERE = pathlib.Path(__file__).resolve().parent
 OUT = HERE.parent / "valuesets"
 BASE = "https://ketamine-cds.example.org/fhir"
-VERSION = "1.3.0"
+VERSION = "1.4.0"
 DATE = "2026-11-22"
 PUBLISHER = "Ketamine CDS knowledge team (pharmacy informatics)"
 
@@ -44,7 +44,7 @@ EXCLUDED_USE = {"system": BASE + "/CodeSystem/designation-use", "code": "exclude
 BRANDS = {
     "ketamine": ["Ketalar"],
     "esketamine": ["Spravato"],
-    "fluoxetine": ["Prozac", "Sarafem"], "sertraline": ["Zoloft"], "paroxetine": ["Paxil", "Pexeva"],
+    "fluoxetine": ["Prozac", "Sarafem", "Symbyax"], "sertraline": ["Zoloft"], "paroxetine": ["Paxil", "Pexeva"],
     "citalopram": ["Celexa"], "escitalopram": ["Lexapro"], "fluvoxamine": ["Luvox"],
     "venlafaxine": ["Effexor"], "desvenlafaxine": ["Pristiq", "Khedezla"],
     "duloxetine": ["Cymbalta", "Drizalma"], "levomilnacipran": ["Fetzima"],
@@ -85,7 +85,7 @@ BRANDS = {
     "phenytoin": ["Dilantin"],
     "theophylline": ["Theo-24", "Uniphyl", "Elixophyllin", "Theochron"],
     "epinephrine": ["EpiPen", "Adrenalin"], "norepinephrine": ["Levophed"],
-    "phenylephrine": ["Neo-Synephrine"], "ephedrine": ["Akovaz"], "vasopressin": ["Vasostrict"],
+    "phenylephrine": ["Neo-Synephrine", "Sudafed PE"], "ephedrine": ["Akovaz"], "vasopressin": ["Vasostrict"],
     "memantine": ["Namenda"],
 }
 
@@ -93,6 +93,8 @@ BRANDS = {
 # hospital systems record products by these names. Combination products name each ingredient in a
 # class ("Co-codamol" is codeine with paracetamol).
 MORE_BRANDS = {
+    # European names of racemic ketamine and of esketamine (S-ketamine) injection.
+    "ketamine": ["Ketanest"], "esketamine": ["Ketanest S", "Ketanest-S"],
     "fluoxetine": ["Olena"], "sertraline": ["Lustral"], "paroxetine": ["Seroxat"],
     "citalopram": ["Cipramil"], "escitalopram": ["Cipralex"], "fluvoxamine": ["Faverin"],
     "venlafaxine": ["Efexor", "Vensir", "Venlalic"], "duloxetine": ["Yentreve"],
@@ -126,45 +128,55 @@ MORE_BRANDS = {
 # by ATC group (MAOIs N06AG, TCAs N06AA, benzodiazepines and Z-drugs N05BA/N05CD/N05CF, opioids
 # N02A, antipsychotics N05A), so their ATC codes already match by the class's is-a filter; what
 # was missing is their names, for the orders and lists that carry no code we know. ATC codes from
-# the WHO ATC index, flagged code-unverified until a pharmacist confirms them; no RxNorm codes.
-# class -> [(ingredient, ATC, [brand and other names])]
+# the WHO ATC index and RxNorm ingredient RxCUIs where we have them (CPIC's drug table and
+# RxNav), all flagged code-unverified until a pharmacist confirms them. Levorphanol has no WHO ATC
+# code. class -> [(ingredient, ATC or None, [brand and other names], RxNorm ingredient or None)]
 MORE_INGREDIENTS = {
-    "maoi": [("moclobemide", "N06AG02", ["Manerix", "Aurorix"])],
-    "tca": [("dosulepin", "N06AA16", ["dothiepin", "Prothiaden"]),
-            ("lofepramine", "N06AA07", ["Gamanil", "Feprapax"]),
-            ("trimipramine", "N06AA06", ["Surmontil"]),
-            ("protriptyline", "N06AA11", ["Vivactil"]),
-            ("amoxapine", "N06AA17", ["Asendin"])],
-    "benzodiazepine": [("zopiclone", "N05CF01", ["Zimovane", "Imovane"]),
-                       ("zaleplon", "N05CF03", ["Sonata"]),
-                       ("nitrazepam", "N05CD02", ["Mogadon"]),
-                       ("loprazolam", "N05CD11", []),
-                       ("lormetazepam", "N05CD06", []),
-                       ("flurazepam", "N05CD01", ["Dalmane"]),
-                       ("estazolam", "N05CD04", ["ProSom"]),
-                       ("clorazepate", "N05BA05", ["Tranxene"])],
-    "opioid": [("dihydrocodeine", "N02AA08", ["DF118", "Co-dydramol", "DHC Continus"]),
-               ("pethidine", "N02AB02", ["meperidine", "Demerol"]),
-               ("diamorphine", "N02AA09", []),
-               ("oxymorphone", "N02AA11", ["Opana"]),
-               ("levorphanol", "N02AF01", [])],
-    "antipsychotic": [("chlorpromazine", "N05AA01", ["Largactil", "Thorazine"]),
-                      ("fluphenazine", "N05AB02", ["Modecate"]),
-                      ("perphenazine", "N05AB03", []),
-                      ("trifluoperazine", "N05AB06", ["Stelazine"]),
-                      ("flupentixol", "N05AF01", ["flupenthixol", "Depixol", "Fluanxol"]),
-                      ("zuclopenthixol", "N05AF05", ["Clopixol"]),
-                      ("pimozide", "N05AG02", ["Orap"]),
-                      ("sulpiride", "N05AL01", ["Dolmatil"]),
-                      ("amisulpride", "N05AL05", ["Solian"]),
-                      ("asenapine", "N05AH05", ["Saphris", "Sycrest"]),
-                      ("paliperidone", "N05AX13", ["Invega", "Xeplion", "Trevicta", "Byannli"]),
-                      ("cariprazine", "N05AX15", ["Vraylar", "Reagila"]),
-                      ("brexpiprazole", "N05AX16", ["Rexulti"])],
+    "maoi": [("moclobemide", "N06AG02", ["Manerix", "Aurorix"], None)],
+    "tca": [("dosulepin", "N06AA16", ["dothiepin", "Prothiaden"], None),
+            ("lofepramine", "N06AA07", ["Gamanil", "Feprapax"], None),
+            ("trimipramine", "N06AA06", ["Surmontil"], "10834"),
+            ("protriptyline", "N06AA11", ["Vivactil"], "8886"),
+            ("amoxapine", "N06AA17", ["Asendin"], None)],
+    "benzodiazepine": [("zopiclone", "N05CF01", ["Zimovane", "Imovane"], None),
+                       ("zaleplon", "N05CF03", ["Sonata"], "74667"),
+                       ("nitrazepam", "N05CD02", ["Mogadon"], None),
+                       ("loprazolam", "N05CD11", [], None),
+                       ("lormetazepam", "N05CD06", [], None),
+                       ("flurazepam", "N05CD01", ["Dalmane"], "4501"),
+                       ("estazolam", "N05CD04", ["ProSom"], "4077"),
+                       ("clorazepate", "N05BA05", ["Tranxene"], None)],
+    "opioid": [("dihydrocodeine", "N02AA08", ["DF118", "Co-dydramol", "DHC Continus"], None),
+               ("pethidine", "N02AB02", ["meperidine", "Demerol"], "6754"),
+               ("diamorphine", "N02AA09", ["heroin"], None),
+               ("oxymorphone", "N02AA11", ["Opana"], "7814"),
+               ("levorphanol", None, [], "6378"),
+               ("alfentanil", "N01AH02", ["Alfenta", "Rapifen"], "480"),
+               ("sufentanil", "N01AH03", ["Sufenta", "Dsuvia"], "56795"),
+               ("remifentanil", "N01AH06", ["Ultiva"], "73032"),
+               ("butorphanol", "N02AF01", ["Stadol"], "1841"),
+               ("nalbuphine", "N02AF02", ["Nubain"], "7238"),
+               ("levomethadone", "N07BC05", [], None)],
+    "antipsychotic": [("chlorpromazine", "N05AA01", ["Largactil", "Thorazine"], "2403"),
+                      ("fluphenazine", "N05AB02", ["Modecate"], None),
+                      ("perphenazine", "N05AB03", [], "8076"),
+                      ("trifluoperazine", "N05AB06", ["Stelazine"], None),
+                      ("thioridazine", "N05AC02", ["Mellaril"], "10502"),
+                      ("flupentixol", "N05AF01", ["flupenthixol", "Depixol", "Fluanxol"], None),
+                      ("zuclopenthixol", "N05AF05", ["Clopixol"], "114176"),
+                      ("pimozide", "N05AG02", ["Orap"], "8331"),
+                      ("sulpiride", "N05AL01", ["Dolmatil"], None),
+                      ("amisulpride", "N05AL05", ["Solian"], None),
+                      ("asenapine", "N05AH05", ["Saphris", "Sycrest"], None),
+                      ("paliperidone", "N05AX13", ["Invega", "Xeplion", "Trevicta", "Byannli"], None),
+                      ("cariprazine", "N05AX15", ["Vraylar", "Reagila"], None),
+                      ("brexpiprazole", "N05AX16", ["Rexulti"], None)],
 }
 
 # Other names found in free text (salts, spellings, herbal names).
 SYNONYMS = {
+    "ketamine": ["ketamin"],  # German and Scandinavian spelling
+    "esketamine": ["S-ketamine", "S(+)-ketamine"],
     "dextroamphetamine": ["dexamfetamine", "dexamphetamine"],
     "valproic acid": ["valproate", "sodium valproate", "valproate semisodium"],
     "divalproex": ["divalproex sodium"],
@@ -182,6 +194,30 @@ SYNONYMS = {
 EXTRA_UNVERIFIED_ATC = {
     "gabapentin": ["N03AX12"],  # ATC before the 2023 move to N02BF01
     "pregabalin": ["N03AX16"],  # ATC before the 2023 move to N02BF02
+    # Opioids classed under drugs used in opioid dependence (N07BC), and combination products
+    # (N02AJ: an opioid with a non-opioid analgesic), so that the card names the opioid and
+    # tramadol counts as serotonergic.
+    "buprenorphine": ["N07BC01", "N07BC51"],
+    "tramadol": ["N02AJ13", "N02AJ14", "N02AJ15"],
+    "codeine": ["N02AJ06", "N02AJ07", "N02AJ08", "N02AJ09"],
+    "oxycodone": ["N02AJ17", "N02AJ18", "N02AJ19"],
+    # Sympathomimetics outside the cardiac group: decongestants (R01BA, nasal R01AA), ephedrine for
+    # airways (R03CA), epinephrine inhaled (R03AA) and in dental preparations (A01AD).
+    "phenylephrine": ["R01BA03", "R01AA04"],
+    "ephedrine": ["R03CA02", "R01AA03"],
+    "epinephrine": ["R03AA01", "A01AD01"],
+    # Amitriptyline with a psycholeptic (perphenazine or chlordiazepoxide).
+    "amitriptyline": ["N06CA01"],
+}
+
+# Phrases naming a drug that do not mean systemic exposure to it: topical ketoconazole has none, so
+# no CYP3A4 effect on ketamine ("ketoconazole 2% shampoo", "Nizoral anti-dandruff shampoo"). An
+# excluded phrase covers the names inside it; "..." stands for up to three words.
+DRUG_EXCLUDED_PHRASES = {
+    "ketoconazole": [f"{name} ... {form}" for name in ("ketoconazole", "Nizoral")
+                     for form in ("shampoo", "cream", "foam", "gel", "lotion", "ointment",
+                                  "topical", "cutaneous", "scalp", "external")]
+                    + ["topical ketoconazole", "Nizoral A-D", "Nizoral AD"],
 }
 
 # Products in the CSV left out on purpose, with the reason (stated in the value set description).
@@ -303,6 +339,29 @@ CONDITION_GROUPS = {
         "Pregnancy recorded as a condition."),
 }
 
+# Common SNOMED CT concepts below the brief's ones, as problem lists code them (the brief names
+# "432119003 and descendants" for aneurysm; the matching has no terminology server to expand
+# descendants). Chosen by the knowledge team, flagged code-unverified until checked against a
+# SNOMED CT release. Their names are matched in free text through the group's names anyway.
+SNOMED_DESCENDANTS = {
+    "bp-sensitive-vascular-disease": [
+        ("67362008", "Aortic aneurysm"), ("233985008", "Abdominal aortic aneurysm"),
+        ("433068007", "Thoracic aortic aneurysm"), ("128609009", "Intracranial aneurysm")],
+    "hypertension": [
+        ("1201005", "Benign essential hypertension"),
+        ("78975002", "Malignant essential hypertension"),
+        ("31992008", "Secondary hypertension"), ("64715009", "Hypertensive heart disease")],
+    "cardiovascular-disease": [
+        ("22298006", "Myocardial infarction"), ("57054005", "Acute myocardial infarction"),
+        ("1755008", "Old myocardial infarction"), ("399211009", "History of myocardial infarction"),
+        ("194828000", "Angina"), ("53741008", "Coronary arteriosclerosis"),
+        ("42343007", "Congestive heart failure"), ("422504002", "Ischemic stroke"),
+        ("432504007", "Cerebral infarction")],
+    "psychotic-disorder": [("35252006", "Disorganized schizophrenia"),
+                           ("79866005", "Paranoid schizophrenia"),
+                           ("68890003", "Schizoaffective disorder")],
+}
+
 # Condition groups whose codes the brief does not give: every code is flagged unverified.
 UNVERIFIED_CONDITION_GROUPS = {
     "alcohol-use-disorder": (
@@ -365,12 +424,26 @@ ICD_CATEGORIES = {
         ["K70", "K71", "K72", "K73", "K74", "K75", "K76", "K77", "B15", "B16", "B17", "B18",
          "B19"]),
     "pregnancy": (
-        # pregnant state; supervision of normal and high-risk pregnancy; weeks of gestation.
-        ["Z33.1", "Z34", "O09", "Z3A"],
-        ["Z33", "Z34", "Z35"]),
+        # pregnant state; positive pregnancy test; supervision of normal and high-risk pregnancy;
+        # weeks of gestation; ectopic and molar pregnancy; maternal disorders predominantly
+        # related to pregnancy (haemorrhage in early pregnancy, hyperemesis, venous complications,
+        # genitourinary infections, gestational diabetes in pregnancy, malnutrition in pregnancy,
+        # other pregnancy-related conditions, abnormal antenatal screening, anaesthesia during
+        # pregnancy); maternal care related to the fetus and amniotic cavity (O30-O48). Categories
+        # whose codes also cover childbirth or the puerperium are taken only at the pregnancy
+        # subcodes (O24.41, O25.1, O26.0-O26.5, O26.61, O26.71, O26.8, O26.9).
+        ["Z33.1", "Z32.01", "Z34", "O09", "Z3A", "O00", "O01", "O02", "O20", "O21", "O22", "O23",
+         "O24.41", "O25.1", "O26.0", "O26.1", "O26.2", "O26.3", "O26.4", "O26.5", "O26.61",
+         "O26.71", "O26.8", "O26.9", "O28", "O29", "O30", "O31", "O32", "O33", "O34", "O35",
+         "O36", "O40", "O41", "O42", "O43", "O44", "O45", "O46", "O47", "O48"],
+        ["Z33", "Z34", "Z35", "O00", "O01", "O02", "O20", "O21", "O22", "O23", "O24.4", "O25",
+         "O26", "O28", "O29", "O30", "O31", "O32", "O33", "O34", "O35", "O36", "O40", "O41", "O42",
+         "O43", "O44", "O45", "O46", "O47", "O48"]),
     "alcohol-use-disorder": (
-        # alcohol abuse / harmful use; alcohol dependence.
-        ["F10.1", "F10.2"],
+        # alcohol abuse / harmful use; alcohol dependence. ICD-10-CM's "in remission" codes (F10.11,
+        # F10.21) are left out: every other code below F10.1 and F10.2 is listed.
+        ["F10.10", "F10.12", "F10.13", "F10.14", "F10.15", "F10.18", "F10.19", "F10.20", "F10.22",
+         "F10.23", "F10.24", "F10.25", "F10.26", "F10.27", "F10.28", "F10.29"],
         ["F10.1", "F10.2"]),
 }
 
@@ -391,6 +464,8 @@ MORE_CONDITION_NAMES = {
         "delusional disorder", "schizophreniform disorder", "psychotic features",
         "psychotic symptoms"],
     "seizure-disorder": ["status epilepticus", "epileptic"],
+    "pregnancy": ["pregnancy test ... positive", "positive pregnancy test",
+                  "positive ... pregnancy test"],
     "liver-disease": [
         "hepatitis", "fatty liver", "steatohepatitis", "hepatic steatosis", "nafld", "nash",
         "masld", "mash", "portal hypertension", "hepatic encephalopathy"],
@@ -407,6 +482,11 @@ EXCLUDED_PHRASES = {
     "cardiovascular-disease": [
         "heat stroke", "ludwig's angina", "ludwig angina", "vincent's angina"],
     "seizure-disorder": ["non epileptic", "psychogenic non epileptic"],
+    # In remission: no drinking now, so no added sedation ("Alcohol dependence, in sustained
+    # remission"; the ICD-10-CM remission codes are left out of the group too).
+    "alcohol-use-disorder": [
+        f"{n} ... remission" for n in ("alcohol use disorder", "alcoholism", "alcohol dependence",
+                                       "alcohol abuse")],
     "liver-disease": [
         "hepatitis a vaccination", "hepatitis b vaccination", "hepatitis a vaccine",
         "hepatitis b vaccine", "immune to hepatitis", "screening for hepatitis",
@@ -414,19 +494,30 @@ EXCLUDED_PHRASES = {
     "pregnancy": [
         "not pregnant", "not currently pregnant", "negative pregnancy test",
         "pregnancy test negative", "pregnancy ruled out",
+        # A pregnancy test is no pregnancy (a positive one is: a name of the group); nor is
+        # preventing one.
+        "pregnancy test", "prevention of pregnancy", "pregnancy prevention",
+        "unplanned pregnancy prevention",
         # A past pregnancy is no pregnancy now ("history of" counts for other conditions).
         "history of pregnancy", "history of complications of pregnancy",
         "personal history of complications of pregnancy", "previous pregnancy",
         "prior pregnancy"],
 }
-NOT_THE_PATIENT = ["without {}", "no {}", "not {}", "{} ruled out", "rule out {}", "r/o {}",
-                   "family history of {}", "family history {}", "fh {}",
+# "..." stands for up to three words of any kind, so that "family history of ... {}" also covers
+# "Family history of cerebral aneurysm" and "screening for ... {}" "Screening for abdominal aortic
+# aneurysm". Short negations ("no {}") and risks ("risk of {}": "risk of recurrent stroke" is a
+# patient who had one) take no gap.
+NOT_THE_PATIENT = ["without {}", "no {}", "not {}", "{} ruled out", "rule out ... {}",
+                   "r/o ... {}", "family history of ... {}", "family history ... {}", "fh ... {}",
+                   "family hx of ... {}", "family hx ... {}",
                    # A negation with a qualifier, a screening or a risk is not the condition
                    # either. "History of {}" is: the patient had it.
-                   "no known {}", "no history of {}", "no hx of {}", "no evidence of {}",
-                   "no signs of {}", "denies {}", "negative for {}", "screening for {}",
-                   "{} screening", "at risk for {}", "at risk of {}", "risk of {}", "risk for {}",
-                   "without diagnosis of {}", "without a diagnosis of {}", "no diagnosis of {}"]
+                   "no known ... {}", "no history of ... {}", "no hx of ... {}",
+                   "no evidence of ... {}", "no signs of ... {}", "denies ... {}",
+                   "negative for ... {}", "screening for ... {}", "screening ... {}",
+                   "encounter for screening for ... {}", "{} screening", "at risk for {}",
+                   "at risk of {}", "risk of {}", "risk for {}", "without diagnosis of ... {}",
+                   "without a diagnosis of ... {}", "no diagnosis of ... {}"]
 
 
 # Blood-pressure codes; "S:" marks SNOMED CT, the rest are LOINC.
@@ -479,6 +570,7 @@ def designations(ingredient):
     brands = BRANDS.get(ingredient, []) + MORE_BRANDS.get(ingredient, [])
     result = [{"use": BRAND_USE, "value": b} for b in brands]
     result += [{"use": SYNONYM_USE, "value": s} for s in SYNONYMS.get(ingredient, [])]
+    result += [{"use": EXCLUDED_USE, "value": s} for s in DRUG_EXCLUDED_PHRASES.get(ingredient, [])]
     return result
 
 
@@ -531,10 +623,18 @@ def main():
                 atc_concepts.append(concept(atc, ing, unverified=True))
         classes = [name] if name != "serotonergic" else ["ssri", "snri", "tca", "maoi"]
         more = [m for c in classes for m in MORE_INGREDIENTS.get(c, [])]
-        for ing, atc, names in more:
+        for ing, atc, names, rxcui in more:
             members.add(ing)
-            atc_concepts.append(concept(atc, ing, unverified=True, names=[
-                {"use": BRAND_USE if n[0].isupper() else SYNONYM_USE, "value": n} for n in names]))
+            names = [{"use": BRAND_USE if n[0].isupper() else SYNONYM_USE, "value": n}
+                     for n in names]
+            if rxcui:
+                rx_concepts.append(concept(rxcui, ing, unverified=True, names=names))
+                names = []
+            if atc:
+                atc_concepts.append(concept(atc, ing, unverified=True, names=names))
+            elif names or not rxcui:
+                # No code at all: the name alone, on a concept of our own code system.
+                raise SystemExit(f"{ing}: an ingredient needs an ATC or RxNorm code")
         # Trigger extras from the brief: the salt and the esketamine nasal-spray forms.
         if name == "ketamine":
             rx_concepts.append(concept("203184", "ketamine hydrochloride", ["ketamine"]))
@@ -576,8 +676,9 @@ def main():
             + (" ATC is-a filters include every code below a class (matched by code prefix)."
                if prefixes else "")
             + (" Ingredients of the class's ATC groups that the brief's CSV does not list ("
-               + ", ".join(sorted(i for i, _, _ in more))
-               + ") carry their WHO ATC code, flagged code-unverified, and their names."
+               + ", ".join(sorted(i for i, _, _, _ in more))
+               + ") carry their WHO ATC code and RxNorm ingredient RxCUI where known, flagged"
+               " code-unverified, and their names."
                if more else "")
             + " Brand names (US, and UK dm+d names) and synonyms are designations, used only when"
             " no code is recognised."
@@ -597,10 +698,17 @@ def main():
                          + [{"use": EXCLUDED_USE, "value": n} for n in excluded]) if first else []
                 concepts.append(concept(code, display, unverified=unverified, names=extra))
                 first = False
+            for code, display in SNOMED_DESCENDANTS.get(name, []):
+                concepts.append(concept(code, display, unverified=True))
             cm, who = ICD_CATEGORIES[name]
             source = ("SNOMED CT codes flagged code-unverified." if unverified else
                       "SNOMED CT codes as given in the clinical brief (KETAMINE-INTERACTIONS.md,"
                       " patient conditions table); not yet checked against a SNOMED CT release.")
+            if name in SNOMED_DESCENDANTS:
+                source += (" Common concepts below them ("
+                           + ", ".join(d for _, d in SNOMED_DESCENDANTS[name])
+                           + ") are listed one by one, flagged code-unverified: descendants are"
+                           " not expanded without a terminology server.")
             description = (
                 f"{scope} {source} Matched by exact code. ICD-10-CM categories {', '.join(cm)} and"
                 f" WHO ICD-10 categories {', '.join(who)} (is-a filters: the code and every code"

@@ -53,7 +53,7 @@ class ValueSetFilesTest {
     String name = file.getFileName().toString().replace(".json", "");
 
     assertThat(vs.getUrl()).isEqualTo("https://ketamine-cds.example.org/fhir/ValueSet/" + name);
-    assertThat(vs.getVersion()).isEqualTo("1.3.0");
+    assertThat(vs.getVersion()).isEqualTo("1.4.0");
     assertThat(vs.getStatus().toCode()).isEqualTo("active");
     assertThat(vs.getDescription()).containsAnyOf("checked", "flagged code-unverified", "LOINC");
     for (ValueSet.ConceptSetComponent include : vs.getCompose().getInclude()) {

@@ -47,10 +47,22 @@ public record Code(String system, String code) {
     return ICD10CM.equals(system) || ICD10.equals(system);
   }
 
-  /** The system's canonical URI: trimmed, and for an HL7 OID we know, the URI FHIR names for it. */
+  /**
+   * The system's canonical URI: trimmed; for an HL7 OID we know, the URI FHIR names for it; for one
+   * of our systems written with a trailing slash ("http://www.whocc.no/atc/"), the URI without it.
+   */
   public static String canonicalSystem(String system) {
     String trimmed = system.trim();
-    return trimmed.startsWith("urn:oid:") ? BY_OID.getOrDefault(trimmed, trimmed) : trimmed;
+    if (trimmed.startsWith("urn:oid:")) {
+      return BY_OID.getOrDefault(trimmed, trimmed);
+    }
+    if (trimmed.endsWith("/")) {
+      String bare = trimmed.substring(0, trimmed.length() - 1);
+      if (BY_OID.containsValue(bare)) {
+        return bare;
+      }
+    }
+    return trimmed;
   }
 
   /**

@@ -456,6 +456,105 @@ class RuleScenarioTest {
                 .condition(conditionText("Old myocardial infarction")),
             fires("hypertension", WARNING),
             fires("cardiovascular-disease", WARNING)),
+        // Family history and screening, however the condition is worded, are not the patient's
+        scenario(
+            "a family history or a screening of an aneurysm is not the patient's aneurysm",
+            patient()
+                .order(spravato())
+                .condition(conditionText("Family history of aortic aneurysm"))
+                .condition(condition(ICD10CM, "Z82.49", "Family history of cerebral aneurysm"))
+                .condition(condition(ICD10CM, "Z13.6", "Screening for abdominal aortic aneurysm"))
+                .condition(conditionText("FH: ruptured intracranial aneurysm")),
+            silent("bp-sensitive-vascular-disease")),
+        scenario(
+            "an aneurysm subtype coded in SNOMED CT alone is the brief's 'and descendants'",
+            patient().order(spravato()).condition(condition("233985008", "")),
+            fires("bp-sensitive-vascular-disease", CRITICAL)),
+        scenario(
+            "a myocardial infarction and benign hypertension coded in SNOMED CT alone",
+            patient().condition(condition("22298006", "")).condition(condition("1201005", "")),
+            fires("cardiovascular-disease", WARNING),
+            fires("hypertension", WARNING)),
+        // Pregnancy
+        scenario(
+            "a negative pregnancy test and contraception counselling are no pregnancy",
+            patient()
+                .condition(
+                    condition(ICD10CM, "Z32.02", "Encounter for pregnancy test, result negative"))
+                .condition(condition(ICD10CM, "Z30.09", "Counseling for prevention of pregnancy")),
+            silent("pregnancy")),
+        scenario(
+            "a positive pregnancy test is a pregnancy, by code or by name",
+            patient().condition(conditionText("Encounter for pregnancy test, result positive")),
+            fires("pregnancy", WARNING)),
+        scenario(
+            "ICD-10-CM pregnancy complications by code alone (O26.891, O24.410)",
+            patient()
+                .condition(condition(ICD10CM, "O26.891", ""))
+                .condition(condition(ICD10CM, "O24.410", "")),
+            fires("pregnancy", WARNING)),
+        scenario(
+            "postpartum and puerperium codes are not a pregnancy (O26.63, O24.43)",
+            patient()
+                .condition(condition(ICD10CM, "O26.63", ""))
+                .condition(condition(ICD10CM, "O24.430", "")),
+            silent("pregnancy")),
+        // Alcohol use disorder in remission
+        scenario(
+            "alcohol dependence in remission is no current alcohol use",
+            patient()
+                .med(rx("6470"))
+                .condition(condition(ICD10CM, "F10.21", ""))
+                .condition(conditionText("Alcohol abuse, in sustained remission")),
+            silent("alcohol-use-disorder"),
+            fires("benzodiazepine", WARNING)),
+        scenario(
+            "current alcohol dependence (F10.20) still counts",
+            patient().condition(condition(ICD10CM, "F10.20", "")),
+            fires("alcohol-use-disorder", WARNING)),
+        // Drugs coded by codes the brief's CSV does not list
+        scenario(
+            "buprenorphine-naloxone by ATC N07BC51 is an opioid that stacks with lorazepam",
+            patient().med(atc("N07BC51")).med(rx("6470")),
+            fires("opioid", CRITICAL, CNS),
+            fires("benzodiazepine", CRITICAL, CNS)),
+        scenario(
+            "meperidine and zaleplon by RxNorm ingredient code",
+            patient().med(rx("6754")).med(rx("74667")),
+            fires("opioid", CRITICAL, CNS),
+            fires("benzodiazepine", CRITICAL, CNS)),
+        scenario(
+            "tramadol-paracetamol by ATC alone (N02AJ13) counts as serotonergic",
+            patient().med(rx("36437")).med(atc("N02AJ13")),
+            fires("ssri", WARNING, SEROTONERGIC),
+            fires("opioid", WARNING, SEROTONERGIC)),
+        scenario(
+            "phenylephrine as an oral decongestant (R01BA03) and Sudafed PE by name",
+            patient().med(atc("R01BA03")).med(statement("Sudafed PE 10 mg tablet")),
+            fires("sympathomimetic", WARNING)),
+        scenario(
+            "ketoconazole shampoo or cream by name is not a CYP inhibitor",
+            patient()
+                .order(ketamine(Route.ORAL))
+                .med(text("Ketoconazole 2% shampoo"))
+                .med(statement("Nizoral anti-dandruff shampoo"))
+                .med(text("ketoconazole 20 mg/g cream")),
+            silent("cyp-inhibitor")),
+        scenario(
+            "ketoconazole tablets by name are",
+            patient().order(ketamine(Route.ORAL)).med(text("Ketoconazole 200 mg tablet")),
+            fires("cyp-inhibitor", WARNING, "oral-ketamine")),
+        scenario(
+            "a past stroke raises the SNRI's pressor modifier, as it does the TCA's",
+            patient()
+                .med(rx("39786"))
+                .condition(
+                    new Condition(
+                        "Condition/past-stroke",
+                        List.of(Code.snomed("230690007")),
+                        List.of("Stroke"),
+                        Optional.of("resolved"))),
+            fires("snri", WARNING, "raised-blood-pressure")),
         // Blood pressure
         scenario(
             "BP 150/95 is a warning",

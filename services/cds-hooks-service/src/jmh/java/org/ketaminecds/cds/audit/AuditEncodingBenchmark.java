@@ -56,7 +56,7 @@ public class AuditEncodingBenchmark {
                     "1c0f5d7e-2b6a-4e1f-8a3d-5c9b7e2f4a61", "ketamine-maoi", "critical"),
                 new InvocationAudit.CardAudit(
                     "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b", "ketamine-benzodiazepine", "warning")),
-            "1.3.0",
+            "1.4.0",
             Duration.ofMillis(4),
             200,
             Optional.empty(),

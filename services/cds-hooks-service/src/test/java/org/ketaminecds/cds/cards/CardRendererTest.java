@@ -150,9 +150,9 @@ class CardRendererTest {
         .contains("**What to do:**")
         .contains("**Evidence:**")
         .contains("(https://doi.org/10.1016/j.ejpain.2009.10.003), Eur J Pain 2010;14(6):625-629")
-        .contains("rule pack ketamine-interactions 1.3.0");
+        .contains("rule pack ketamine-interactions 1.4.0");
     assertThat(card.source().url()).isEqualTo(BASE + "/rules/ketamine-cyp-inhibitor");
-    assertThat(card.source().label()).endsWith("1.3.0");
+    assertThat(card.source().label()).endsWith("1.4.0");
     assertThat(card.source().topic().code()).isEqualTo("ketamine-cyp-inhibitor");
   }
 
@@ -168,7 +168,7 @@ class CardRendererTest {
       assertThat(card.extension())
           .containsEntry(
               "org.ketaminecds.rule-pack",
-              Map.of("id", "ketamine-interactions", "version", "1.3.0"));
+              Map.of("id", "ketamine-interactions", "version", "1.4.0"));
       assertThat(card.overrideReasons())
           .extracting(Card.Coding::code)
           .containsExactly(

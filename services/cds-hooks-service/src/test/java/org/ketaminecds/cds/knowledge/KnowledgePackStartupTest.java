@@ -59,7 +59,7 @@ class KnowledgePackStartupTest {
   void theBuiltInPackPassesEveryCheckIncludingStrictFhirParsing() {
     KnowledgePack pack = KnowledgeConfiguration.load("", FHIR);
 
-    assertThat(pack.rules().version()).isEqualTo("1.3.0");
+    assertThat(pack.rules().version()).isEqualTo("1.4.0");
     assertThat(pack.rules().rules()).hasSize(26);
   }
 

@@ -29,7 +29,7 @@ class RulePagesIntegrationTest {
     var page = http.get("/rules");
 
     assertThat(page.status()).isEqualTo(200);
-    assertThat(page.body()).contains("version 1.3.0");
+    assertThat(page.body()).contains("version 1.4.0");
     for (Rule rule : pack.rules()) {
       assertThat(page.body()).contains("href=\"rules/" + rule.id() + "\"");
     }
@@ -50,7 +50,7 @@ class RulePagesIntegrationTest {
           .contains("Drugs involved:")
           .contains("Recommended action:")
           .contains("<h2>Evidence</h2>")
-          .contains("ketamine-interactions 1.3.0");
+          .contains("ketamine-interactions 1.4.0");
     }
     assertThat(http.get("/rules/ketamine-maoi").body())
         .contains("Monoamine oxidase inhibitors")

@@ -22,6 +22,14 @@ public final class InMemoryTerminology implements Terminology {
 
   private static final Pattern MARKS = Pattern.compile("\\p{M}+");
 
+  /**
+   * In a name, {@value} stands for up to {@link #MAX_GAP} words of any kind: "family history of ...
+   * aneurysm" also covers "family history of cerebral aneurysm".
+   */
+  public static final String GAP = "...";
+
+  static final int MAX_GAP = 3;
+
   private final Map<String, ValueSetContent> byUrl = new LinkedHashMap<>();
   private final Map<Code, List<ConceptMatch>> byCode = new HashMap<>();
   private final Map<String, Map<String, List<String>>> prefixesBySystem = new HashMap<>();
@@ -45,11 +53,9 @@ public final class InMemoryTerminology implements Terminology {
         longestPrefix = Math.max(longestPrefix, prefix.code().length());
       }
       for (ValueSetContent.Name name : vs.names()) {
-        String[] words = words(name.text());
-        if (words.length > 0) {
-          namesByFirstWord
-              .computeIfAbsent(words[0], k -> new ArrayList<>())
-              .add(new NamePattern(words, url, name.concept(), name.exclusion()));
+        NamePattern pattern = NamePattern.of(name, url);
+        if (pattern.words().length > 0) {
+          namesByFirstWord.computeIfAbsent(pattern.words()[0], k -> new ArrayList<>()).add(pattern);
         }
       }
     }
@@ -98,11 +104,12 @@ public final class InMemoryTerminology implements Terminology {
         continue;
       }
       for (NamePattern candidate : candidates) {
-        if (candidate.matchesAt(words, i)) {
+        int end = candidate.endOfMatchAt(words, i);
+        if (end > 0) {
           if (spans == null) {
             spans = new ArrayList<>(4);
           }
-          spans.add(new Span(i, i + candidate.words().length, candidate));
+          spans.add(new Span(i, end, candidate));
         }
       }
     }
@@ -179,13 +186,56 @@ public final class InMemoryTerminology implements Terminology {
   /** Where in the text's words a name matched: words {@code start} to {@code end} (exclusive). */
   private record Span(int start, int end, NamePattern name) {}
 
-  private record NamePattern(String[] words, String valueSet, String concept, boolean exclusion) {
-    boolean matchesAt(String[] text, int start) {
-      if (start + words.length > text.length) {
+  /**
+   * A name as words; where {@code gapAt} is not negative, up to {@link #MAX_GAP} words of the text
+   * may stand between {@code words[gapAt - 1]} and {@code words[gapAt]}.
+   */
+  private record NamePattern(
+      String[] words, int gapAt, String valueSet, String concept, boolean exclusion) {
+
+    static NamePattern of(ValueSetContent.Name name, String valueSet) {
+      String text = name.text();
+      int gap = text.indexOf(GAP);
+      if (gap < 0) {
+        return new NamePattern(
+            InMemoryTerminology.words(text), -1, valueSet, name.concept(), name.exclusion());
+      }
+      String[] before = InMemoryTerminology.words(text.substring(0, gap));
+      String[] after = InMemoryTerminology.words(text.substring(gap + GAP.length()));
+      if (before.length == 0 || after.length == 0) {
+        throw new IllegalArgumentException(
+            "'" + text + "': a gap (" + GAP + ") needs words before and after it");
+      }
+      String[] all = new String[before.length + after.length];
+      System.arraycopy(before, 0, all, 0, before.length);
+      System.arraycopy(after, 0, all, before.length, after.length);
+      return new NamePattern(all, before.length, valueSet, name.concept(), name.exclusion());
+    }
+
+    /** Where a match starting at {@code start} ends (exclusive), or -1 if none starts there. */
+    int endOfMatchAt(String[] text, int start) {
+      if (gapAt < 0) {
+        return matches(text, start, 0, words.length) ? start + words.length : -1;
+      }
+      if (!matches(text, start, 0, gapAt)) {
+        return -1;
+      }
+      for (int skip = 0; skip <= MAX_GAP; skip++) {
+        int from = start + gapAt + skip;
+        if (matches(text, from, gapAt, words.length)) {
+          return from + words.length - gapAt;
+        }
+      }
+      return -1;
+    }
+
+    /** Whether the text from {@code at} holds {@code words[from..to)}. */
+    private boolean matches(String[] text, int at, int from, int to) {
+      if (at + (to - from) > text.length) {
         return false;
       }
-      for (int j = 0; j < words.length; j++) {
-        if (!words[j].equals(text[start + j])) {
+      for (int j = from; j < to; j++) {
+        if (!words[j].equals(text[at + j - from])) {
           return false;
         }
       }

@@ -52,7 +52,8 @@ public record ValueSetContent(
    *
    * @param exclusion a phrase that does not mean this value set ("pulmonary hypertension" for
    *     hypertension): it matches nothing itself, but, being longer, it keeps the names inside it
-   *     from matching
+   *     from matching. A name may hold one gap, {@value InMemoryTerminology#GAP}, for up to three
+   *     words of any kind ("family history of ... aneurysm").
    */
   public record Name(String text, String concept, boolean exclusion) {
     public Name(String text, String concept) {

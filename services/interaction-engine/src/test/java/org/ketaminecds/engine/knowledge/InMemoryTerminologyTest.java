@@ -31,7 +31,9 @@ class InMemoryTerminologyTest {
                   HTN,
                   Set.of(new Code(Code.ICD10CM, "I1A"), new Code(Code.ICD10CM, "I10")),
                   new ValueSetContent.Name("hypertension", "Hypertension"),
-                  new ValueSetContent.Name("pulmonary hypertension", "Hypertension", true)),
+                  new ValueSetContent.Name("pulmonary hypertension", "Hypertension", true),
+                  new ValueSetContent.Name(
+                      "family history of ... hypertension", "Hypertension", true)),
               valueSet(
                   EYE, Set.of(), new ValueSetContent.Name("ocular hypertension", "Glaucoma"))));
 
@@ -60,6 +62,34 @@ class InMemoryTerminologyTest {
   }
 
   @Test
+  void anExcludedPhraseWithAGapCoversUpToThreeWordsBetweenItsParts() {
+    assertThat(conditions.matchText("Family history of hypertension")).isEmpty();
+    assertThat(conditions.matchText("Family history of malignant hypertension")).isEmpty();
+    assertThat(conditions.matchText("FAMILY HISTORY OF severe, early-onset hypertension"))
+        .isEmpty();
+    // Four words between: too far apart to be one phrase.
+    assertThat(conditions.matchText("Family history of type 2 diabetes; has hypertension"))
+        .extracting(Terminology.ConceptMatch::valueSet)
+        .containsExactly(HTN);
+    assertThat(conditions.matchText("Hypertension; family history unknown"))
+        .extracting(Terminology.ConceptMatch::valueSet)
+        .containsExactly(HTN);
+  }
+
+  @Test
+  void aGapNeedsWordsOnBothSides() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new InMemoryTerminology(
+                    List.of(
+                        valueSet(
+                            HTN,
+                            Set.of(),
+                            new ValueSetContent.Name("... hypertension", "Hypertension", true)))))
+        .hasMessageContaining("needs words before and after");
+  }
+
+  @Test
   void icd10CodesMatchTheirCategoryWithOrWithoutTheDotInAnyCase() {
     for (String code : List.of("I10", "I1A.0", "i1a0", " I1A.0 ")) {
       assertThat(conditions.matchCode(new Code(Code.ICD10CM, code)))
@@ -84,6 +114,10 @@ class InMemoryTerminologyTest {
         .isEqualTo(new Code(Code.ICD10CM, "I10"));
     assertThat(new Code("urn:oid:2.16.840.1.113883.6.88", "7052").system()).isEqualTo(Code.RXNORM);
     assertThat(new Code("urn:oid:1.2.3", "x").system()).isEqualTo("urn:oid:1.2.3");
+    assertThat(new Code("http://www.whocc.no/atc/", "N01AX03").system()).isEqualTo(Code.ATC);
+    assertThat(new Code("http://snomed.info/sct/", "1").system()).isEqualTo(Code.SNOMED);
+    assertThat(new Code("http://example.org/local/", "x").system())
+        .isEqualTo("http://example.org/local/");
   }
 
   @Test

@@ -45,7 +45,7 @@ class KnowledgePackLoaderTest {
   void shippedPackLoadsWithEveryRuleAndValueSet() {
     KnowledgePack pack = KnowledgePackLoader.fromClasspath().load();
 
-    assertThat(pack.rules().version()).isEqualTo("1.3.0");
+    assertThat(pack.rules().version()).isEqualTo("1.4.0");
     assertThat(pack.rules().rules()).hasSize(26);
     assertThat(pack.terminology().valueSets()).hasSize(31);
     // Codes the brief marks unverified keep their flag.
