@@ -3,6 +3,7 @@ package org.ketaminecds.cds.errors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
 import org.ketaminecds.cds.audit.RefusedCalls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +77,17 @@ public class ApiExceptionHandler {
   @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
   ResponseEntity<ErrorBody> notAcceptable(
       HttpMediaTypeNotAcceptableException e, HttpServletRequest request) {
-    return refuse(request, ErrorCode.NOT_ACCEPTABLE, "this service answers only application/json");
+    List<String> offered =
+        e.getSupportedMediaTypes().stream()
+            .map(m -> m.getType() + "/" + m.getSubtype())
+            .distinct()
+            .toList();
+    return refuse(
+        request,
+        ErrorCode.NOT_ACCEPTABLE,
+        offered.isEmpty()
+            ? "no representation matches the Accept header"
+            : "this resource is available as " + String.join(" or ", offered));
   }
 
   @ExceptionHandler(HttpRequestMethodNotSupportedException.class)

@@ -36,6 +36,21 @@ class RulePagesIntegrationTest {
   }
 
   @Test
+  void aClientThatAcceptsOnlyJsonIsToldThePageIsHtml() {
+    var refused =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(
+                        http.get("/rules").raw().uri().resolve("/rules/ketamine-maoi").toString()))
+                .header("Accept", "application/json")
+                .GET());
+
+    assertThat(refused.status()).isEqualTo(406);
+    assertThat(refused.json().path("error").asText()).isEqualTo("not_acceptable");
+    assertThat(refused.json().path("message").asText()).contains("text/html");
+  }
+
+  @Test
   void everyRuleHasAPageWithItsDrugsAdviceAndSources() {
     for (Rule rule : pack.rules()) {
       var page = http.get("/rules/" + rule.id());
