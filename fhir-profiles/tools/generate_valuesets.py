@@ -686,6 +686,25 @@ def main():
             " authority.")
         written.append(write(name, title, description, includes))
 
+    # The products left out of the classes on purpose, as a value set of their own: a medication
+    # coded with one is identified (no "check incomplete" card) and no rule names it.
+    seen = set()
+    concepts = []
+    for p in products:
+        if p["product_rxcui"] in EXCLUDED_PRODUCTS and p["product_rxcui"] not in seen:
+            seen.add(p["product_rxcui"])
+            concepts.append(concept(p["product_rxcui"], product_display(p["va_product_name"]),
+                                    p["ingredients"].split("|")))
+    written.append(write(
+        "no-systemic-exposure", "Products without systemic exposure",
+        "Products of an interacting ingredient whose form gives negligible systemic exposure"
+        " (topical ketoconazole: shampoo, cream, gel, foam), so no interaction with ketamine. From"
+        " va-products-in-scope.csv (VA NDF-RT RxNorm mapping, 2014), as the brief's CSV lists them;"
+        " checked there, not against a current RxNorm release. The rule pack lists this"
+        " value set under recognisedWithoutInteraction: a medication coded with one of these"
+        " products is identified, and no rule fires on it.",
+        [{"system": RXNORM, "concept": concepts}]))
+
     for groups, unverified in ((CONDITION_GROUPS, False), (UNVERIFIED_CONDITION_GROUPS, True)):
         for name, (title, codes, names, scope) in groups.items():
             names = names + MORE_CONDITION_NAMES.get(name, [])

@@ -597,6 +597,14 @@ class RuleScenarioTest {
   }
 
   @Test
+  void aTopicalProductLeftOutOfItsClassIsStillIdentifiedByItsCode() {
+    Medication shampoo = rx("106336");
+    assertThat(Fixtures.ENGINE.identifies(shampoo)).isTrue();
+    assertThat(patient().order(ketamine(Route.ORAL)).med(shampoo).evaluate().findings()).isEmpty();
+    assertThat(Fixtures.ENGINE.identifies(rx("999999999"))).isFalse();
+  }
+
+  @Test
   void everyRuleAndEveryModifierHasAFiringAndANonFiringScenario() {
     Set<String> fired = new HashSet<>();
     Set<String> silentRules = new HashSet<>();

@@ -325,6 +325,10 @@ public final class KnowledgePackLoader {
         }
         rules.add(rule);
       }
+      // Loaded into the terminology so that their codes identify a medication; no rule names them.
+      for (JsonNode url : root.path("recognisedWithoutInteraction")) {
+        valueSet(url.asText());
+      }
       return new RulePack(id, version, title, sources, triggers, rules);
     }
 

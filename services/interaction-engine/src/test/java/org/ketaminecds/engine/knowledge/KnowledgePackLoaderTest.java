@@ -47,7 +47,7 @@ class KnowledgePackLoaderTest {
 
     assertThat(pack.rules().version()).isEqualTo("1.4.0");
     assertThat(pack.rules().rules()).hasSize(26);
-    assertThat(pack.terminology().valueSets()).hasSize(31);
+    assertThat(pack.terminology().valueSets()).hasSize(32);
     // Codes the brief marks unverified keep their flag.
     assertThat(
             pack.terminology()
