@@ -9,7 +9,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 @Configuration
-class FhirConfiguration {
+public class FhirConfiguration {
+
+  /** Threads that read from EHRs' FHIR servers, and pooled connections to them. */
+  public static final int FETCH_THREADS = 64;
 
   /** One R4 context for the whole service: creating one is expensive, using one is thread-safe. */
   @Bean
@@ -20,6 +23,11 @@ class FhirConfiguration {
     clients.setConnectTimeout((int) properties.fhir().connectTimeout().toMillis());
     clients.setConnectionRequestTimeout((int) properties.fhir().connectTimeout().toMillis());
     clients.setSocketTimeout((int) properties.fhir().readTimeout().toMillis());
+    // One connection for every fetch thread (HAPI's default pool holds 20 for all EHRs together, so
+    // busy calls waited for a connection and were answered 412); one FHIR server may take three
+    // quarters of them, so a slow one leaves the rest to the others.
+    clients.setPoolMaxTotal(FETCH_THREADS);
+    clients.setPoolMaxPerRoute(FETCH_THREADS * 3 / 4);
     // EHR servers are not asked for their CapabilityStatement before every search.
     clients.setServerValidationMode(ServerValidationModeEnum.NEVER);
     return context;

@@ -5,6 +5,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.ketaminecds.cds.fhir.FhirConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -20,8 +21,8 @@ class FetchExecutorConfiguration {
     AtomicInteger count = new AtomicInteger();
     ThreadPoolExecutor executor =
         new ThreadPoolExecutor(
-            64,
-            64,
+            FhirConfiguration.FETCH_THREADS,
+            FhirConfiguration.FETCH_THREADS,
             30,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(1024),

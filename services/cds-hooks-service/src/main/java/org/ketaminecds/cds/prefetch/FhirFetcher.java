@@ -45,12 +45,15 @@ class FhirFetcher {
 
   /**
    * Runs a relative query ({@code Patient/1} or {@code MedicationRequest?patient=1}) and returns
-   * every resource it yields, following search pages up to the configured limit.
+   * every resource it yields, following search pages up to the configured limit. Its requests are
+   * registered with {@code inFlight}, which can cut them off.
    */
-  List<Resource> fetch(String baseUrl, Optional<String> accessToken, String query) {
+  List<Resource> fetch(
+      String baseUrl, Optional<String> accessToken, String query, InFlightRequests inFlight) {
     IGenericClient client = context.newRestfulGenericClient(baseUrl);
     accessToken.ifPresent(
         token -> client.registerInterceptor(new BearerTokenAuthInterceptor(token)));
+    client.registerInterceptor(inFlight);
     String url = baseUrl + "/" + query;
     if (!query.contains("?")) {
       // An instance read: Patient/123.

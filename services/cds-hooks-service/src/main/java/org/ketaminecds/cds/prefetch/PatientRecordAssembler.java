@@ -181,6 +181,7 @@ public class PatientRecordAssembler {
     Optional<String> token =
         request.fhirAuthorization().map(org.ketaminecds.cds.hooks.FhirAuthorization::accessToken);
     PrefetchTokenResolver tokens = new PrefetchTokenResolver(contextValues(request));
+    InFlightRequests inFlight = new InFlightRequests();
     Map<String, CompletableFuture<List<Resource>>> pending = new LinkedHashMap<>();
     toFetch.forEach(
         (key, template) -> {
@@ -191,7 +192,7 @@ public class PatientRecordAssembler {
             pending.put(
                 key,
                 CompletableFuture.supplyAsync(
-                    () -> thisPatients(request, fetcher.fetch(base, token, query.get())),
+                    () -> thisPatients(request, fetcher.fetch(base, token, query.get(), inFlight)),
                     executor));
           }
         });
@@ -200,6 +201,8 @@ public class PatientRecordAssembler {
         data.put(
             entry.getKey(), entry.getValue().get(budget.remainingNanos(), TimeUnit.NANOSECONDS));
       } catch (TimeoutException e) {
+        // The budget is spent for every key still pending: cut their requests off too.
+        inFlight.abandon();
         entry.getValue().cancel(true);
         unavailable.add(entry.getKey());
         log.warn("FHIR fetch for prefetch key {} exceeded the time limit", entry.getKey());
@@ -245,6 +248,7 @@ public class PatientRecordAssembler {
     String base = request.fhirServer().get().replaceAll("/+$", "");
     Optional<String> token =
         request.fhirAuthorization().map(org.ketaminecds.cds.hooks.FhirAuthorization::accessToken);
+    InFlightRequests inFlight = new InFlightRequests();
     Map<String, CompletableFuture<List<Resource>>> pending = new LinkedHashMap<>();
     for (String reference : references) {
       medicationQuery(base, reference)
@@ -253,7 +257,7 @@ public class PatientRecordAssembler {
                   pending.put(
                       reference,
                       CompletableFuture.supplyAsync(
-                          () -> fetcher.fetch(base, token, query), executor)));
+                          () -> fetcher.fetch(base, token, query, inFlight), executor)));
     }
     Map<String, Resource> found = new HashMap<>();
     for (var entry : pending.entrySet()) {
@@ -263,6 +267,7 @@ public class PatientRecordAssembler {
             .findFirst()
             .ifPresent(r -> found.put(entry.getKey(), r));
       } catch (TimeoutException e) {
+        inFlight.abandon();
         entry.getValue().cancel(true);
         log.warn("FHIR read of a referenced Medication exceeded the time limit");
       } catch (ExecutionException e) {

@@ -161,6 +161,36 @@ class EhrFaultIntegrationTest {
   }
 
   @Test
+  void aTricklingFhirServerHoldsNoConnectionOnceTheCallsAreAnswered() throws Exception {
+    EHR.inject(Fault.TRICKLE, Data.MEDICATIONS.resourceTypes);
+    // More calls at once than HAPI's default pool of 20 connections had room for.
+    int calls = 12;
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(calls);
+    try {
+      List<java.util.concurrent.Future<Timed>> answers = new ArrayList<>();
+      for (int i = 0; i < calls; i++) {
+        answers.add(pool.submit(this::order));
+      }
+      for (var answer : answers) {
+        Timed call = answer.get();
+        assertThat(call.took()).as("answer time").isLessThan(BOUND.multipliedBy(2));
+        assertMedicationsUnavailable(call);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    // The service hung up on every trickling answer when its budget ran out, rather than reading
+    // on (each byte within the read timeout) with a pooled connection and a fetch thread.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(2))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> EHR.trickling() == 0);
+
+    EHR.heal();
+    assertHealthy(order());
+  }
+
+  @Test
   void aFhirServerThatIsDown_gives412InTime_oneAuditEvent_thenRecovers() {
     EHR.down();
     Timed refused = order();

@@ -61,6 +61,11 @@ final class FaultyEhr implements AutoCloseable {
     RESET,
     /** Status line and headers promise a body that never comes. */
     HANG_AFTER_HEADERS,
+    /**
+     * Status line and headers, then the body one byte at a time, each well within the read timeout:
+     * only the call's total time budget can end it.
+     */
+    TRICKLE,
     /** Half of the right answer, then the connection closes. */
     TRUNCATED,
     /** 500 with an OperationOutcome, as HAPI and most FHIR servers send it. */
@@ -97,6 +102,8 @@ final class FaultyEhr implements AutoCloseable {
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final ExecutorService connections = Executors.newCachedThreadPool(FaultyEhr::daemon);
   private final Map<String, Fault> faults = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger trickling =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final AtomicReference<CountDownLatch> held = new AtomicReference<>(new CountDownLatch(1));
   private final Duration slowBy;
   private final int port;
@@ -128,6 +135,11 @@ final class FaultyEhr implements AutoCloseable {
   /** Stops listening: connections are refused, as when the server is down. */
   synchronized void down() {
     closeQuietly(listener);
+  }
+
+  /** Connections on which a {@link Fault#TRICKLE} answer is still being sent. */
+  int trickling() {
+    return trickling.get();
   }
 
   /** Healthy again: no faults, held answers let go, listening (on the same port) if it was down. */
@@ -217,6 +229,24 @@ final class FaultyEhr implements AutoCloseable {
       case RESET -> {
         connection.setSoLinger(true, 0);
         connection.close();
+      }
+      case TRICKLE -> {
+        out.write(
+            ("HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json;charset=utf-8\r\n"
+                    + "Content-Length: 100000\r\n\r\n{")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        trickling.incrementAndGet();
+        try {
+          CountDownLatch release = held.get();
+          // Until the service hangs up (the write fails), or for a minute at most.
+          for (int i = 0; i < 600 && !release.await(100, TimeUnit.MILLISECONDS); i++) {
+            out.write(' ');
+            out.flush();
+          }
+        } finally {
+          trickling.decrementAndGet();
+        }
       }
       case HANG_AFTER_HEADERS -> {
         out.write(
