@@ -16,7 +16,10 @@ class DiscoveryController {
     this.catalog = catalog;
   }
 
-  @GetMapping(path = "/cds-services", produces = MediaType.APPLICATION_JSON_VALUE)
+  // A FHIR client stack may accept only application/fhir+json, as on the service endpoints.
+  @GetMapping(
+      path = "/cds-services",
+      produces = {MediaType.APPLICATION_JSON_VALUE, "application/fhir+json"})
   Map<String, List<CdsService>> discovery() {
     return Map.of("services", catalog.services());
   }

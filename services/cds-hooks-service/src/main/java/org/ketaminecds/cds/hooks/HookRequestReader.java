@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,6 +29,12 @@ import org.springframework.stereotype.Component;
 class HookRequestReader {
 
   private static final int MAX_ID_LENGTH = 1024;
+
+  /**
+   * An access token or a scope list: a JWT access token, or a SMART v2 scope list, is often over a
+   * kilobyte; the body's size limit bounds them anyway.
+   */
+  private static final int MAX_TOKEN_LENGTH = 64 * 1024;
 
   /**
    * FHIR's id characters. Not its 64-character limit: some EHRs' ids are longer, and they are
@@ -77,7 +84,7 @@ class HookRequestReader {
         fhirServer,
         authorization,
         orderContext(service.hookType(), context),
-        prefetch(body.get("prefetch")),
+        prefetch(service, body.get("prefetch")),
         Optional.ofNullable(body.get("extension")).filter(e -> !e.isNull()).map(this::extension));
   }
 
@@ -191,14 +198,18 @@ class HookRequestReader {
     }
     return Optional.of(
         new FhirAuthorization(
-            text(node, "access_token", "fhirAuthorization.access_token"),
+            text(node, "access_token", "fhirAuthorization.access_token", MAX_TOKEN_LENGTH),
             tokenType,
             expiresIn.asLong(),
-            text(node, "scope", "fhirAuthorization.scope"),
+            text(node, "scope", "fhirAuthorization.scope", MAX_TOKEN_LENGTH),
             text(node, "subject", "fhirAuthorization.subject")));
   }
 
-  private Map<String, JsonNode> prefetch(JsonNode node) {
+  /**
+   * The prefetch keys this service asks for. Any other key is none of its business and is left
+   * unread, whatever it holds (the CDS Hooks examples carry {@code "user": "123"}).
+   */
+  private Map<String, JsonNode> prefetch(CdsService service, JsonNode node) {
     if (node == null || node.isNull()) {
       return Map.of();
     }
@@ -209,6 +220,9 @@ class HookRequestReader {
     node.fields()
         .forEachRemaining(
             e -> {
+              if (!service.prefetch().containsKey(e.getKey())) {
+                return;
+              }
               JsonNode value = e.getValue();
               if (!value.isNull() && !value.isObject()) {
                 throw CdsException.invalid(
@@ -229,11 +243,13 @@ class HookRequestReader {
   private String fhirServer(String value) {
     try {
       URI uri = new URI(value);
-      String scheme = uri.getScheme();
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if (uri.getHost() == null || !("https".equals(scheme) || "http".equals(scheme))) {
         throw CdsException.invalid("fhirServer", "must be an absolute http(s) URL");
       }
-      return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+      // Schemes are case-insensitive (RFC 3986, 3.1): HTTPS://ehr.example.org is https.
+      String url = scheme + value.substring(scheme.length());
+      return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     } catch (URISyntaxException e) {
       throw CdsException.invalid("fhirServer", "must be an absolute http(s) URL");
     }
@@ -244,7 +260,11 @@ class HookRequestReader {
   }
 
   private static String text(JsonNode node, String field, String path) {
-    return optionalText(node, field, path).orElseThrow(() -> CdsException.missing(path));
+    return text(node, field, path, MAX_ID_LENGTH);
+  }
+
+  private static String text(JsonNode node, String field, String path, int maxLength) {
+    return optionalText(node, field, path, maxLength).orElseThrow(() -> CdsException.missing(path));
   }
 
   private static Optional<String> optionalText(JsonNode node, String field) {
@@ -252,6 +272,11 @@ class HookRequestReader {
   }
 
   private static Optional<String> optionalText(JsonNode node, String field, String path) {
+    return optionalText(node, field, path, MAX_ID_LENGTH);
+  }
+
+  private static Optional<String> optionalText(
+      JsonNode node, String field, String path, int maxLength) {
     JsonNode value = node.get(field);
     if (value == null || value.isNull()) {
       return Optional.empty();
@@ -263,8 +288,8 @@ class HookRequestReader {
     if (text.isBlank()) {
       throw CdsException.invalid(path, "must not be empty");
     }
-    if (text.length() > MAX_ID_LENGTH) {
-      throw CdsException.invalid(path, "is longer than " + MAX_ID_LENGTH + " characters");
+    if (text.length() > maxLength) {
+      throw CdsException.invalid(path, "is longer than " + maxLength + " characters");
     }
     if (text.codePoints().anyMatch(HookRequestReader::invisible)) {
       throw CdsException.invalid(

@@ -49,6 +49,61 @@ class HookProtocolIntegrationTest {
   }
 
   @Test
+  void whatRealEhrsSendAroundACompletePrefetchIsAccepted() {
+    // A JWT access token and a SMART v2 scope list of several kilobytes, an upper-case scheme
+    // (RFC 3986: schemes are case-insensitive), and a prefetch key the service did not ask for
+    // holding a string, as in the CDS Hooks specification's own example.
+    HookRequests request =
+        ketamineWithPhenelzine(orderSign("p1").draft("ket-real", KETAMINE_INJ, "Ketamine inj"))
+            .fhirServer("HTTPS://ehr.example.org/fhir", "eyJ" + "a".repeat(4000) + ".sig");
+    ObjectNode body = request.json();
+    ((ObjectNode) body.get("fhirAuthorization"))
+        .put("scope", "patient/MedicationRequest.rs ".repeat(60).trim());
+    ((ObjectNode) body.get("prefetch")).put("user", "Practitioner/123");
+
+    var response = http.post(SIGN, request.build());
+
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(response.json().get("cards")).hasSize(1);
+  }
+
+  @Test
+  void anAcceptHeaderAskingForAnotherCharsetStillGetsTheCardsInUtf8() {
+    String body =
+        ketamineWithPhenelzine(orderSign("p1").draft("ket-cs", KETAMINE_INJ, "Ketamine inj"))
+            .build();
+    for (String accept :
+        new String[] {
+          "application/json;charset=ISO-8859-1",
+          "application/json; charset=UTF-16",
+          "application/fhir+json;charset=utf-32, application/json;q=0.5",
+          "*/*;charset=windows-1252"
+        }) {
+      var response =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + SIGN))
+                  .header("Content-Type", "application/json")
+                  .header("Accept", accept)
+                  .POST(HttpRequest.BodyPublishers.ofString(body)));
+
+      assertThat(response.status()).as(accept).isEqualTo(200);
+      assertThat(response.json().get("cards")).as(accept).hasSize(1);
+      assertThat(response.raw().headers().firstValue("Content-Type").orElseThrow())
+          .as(accept)
+          .doesNotContainIgnoringCase("ISO-8859-1")
+          .doesNotContainIgnoringCase("UTF-16")
+          .doesNotContainIgnoringCase("UTF-32");
+    }
+    var discovery =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/cds-services"))
+                .header("Accept", "application/fhir+json;charset=ISO-8859-1")
+                .GET());
+    assertThat(discovery.status()).isEqualTo(200);
+    assertThat(discovery.json().get("services")).hasSize(2);
+  }
+
+  @Test
   void orderSign_ketamineWithAnMaoi_answersOneCriticalCardThatFollowsTheSpec() {
     var response =
         http.post(
