@@ -57,7 +57,7 @@ class ReportCommandIntegrationTest {
     consumerSide.setJdbcUrl(
         "jdbc:h2:file:"
             + storeDirectory.resolve("audit")
-            + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE");
+            + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;QUERY_CACHE_SIZE=0;AUTO_SERVER=TRUE");
     consumerSide.setUsername("sa");
     Flyway.configure().dataSource(consumerSide).load().migrate();
     AuditStore store =

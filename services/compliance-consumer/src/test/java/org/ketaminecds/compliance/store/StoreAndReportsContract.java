@@ -190,6 +190,34 @@ abstract class StoreAndReportsContract {
     assertThat(queries.summary(empty)).isEqualTo(new Summary(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
   }
 
+  @Test
+  void givenOneRangeAfterAnother_thenEachReportAnswersForItsOwnRange() {
+    TimeRange empty =
+        new TimeRange(scenario.from.minusSeconds(7200), scenario.from.minusSeconds(3600));
+    Summary emptySummary = new Summary(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    // As a reader of the reports page does: one range, another, and back, on the same store.
+    for (int round = 0; round < 2; round++) {
+      assertThat(queries.summary(day)).isEqualTo(new Summary(5, 4, 1, 0, 4, 3, 2, 1, 1, 4, 1));
+      assertThat(queries.alertsByRule(day)).hasSize(2);
+      assertThat(queries.overrideRate(day)).hasSize(2);
+      assertThat(queries.overrideReasons(day)).hasSize(1);
+      assertThat(queries.acceptedSuggestions(day)).hasSize(2);
+      assertThat(queries.callsByUser(day)).hasSize(2);
+      assertThat(queries.callsByClient(day)).hasSize(2);
+      assertThat(queries.feedbackGaps(day)).hasSize(1);
+      assertThat(queries.latency(day)).hasSize(3);
+      assertThat(queries.summary(empty)).isEqualTo(emptySummary);
+      assertThat(queries.callsByUser(empty)).isEmpty();
+      assertThat(queries.callsByClient(empty)).isEmpty();
+      assertThat(queries.feedbackGaps(empty)).isEmpty();
+      assertThat(queries.latency(empty)).isEmpty();
+      assertThat(queries.alertsByRule(empty)).isEmpty();
+      assertThat(queries.overrideRate(empty)).isEmpty();
+      assertThat(queries.overrideReasons(empty)).isEmpty();
+      assertThat(queries.acceptedSuggestions(empty)).isEmpty();
+    }
+  }
+
   private VerifiedEvent verify(AuditEvents.Event<?> event) {
     return verifier.verify(event.headers(), event.json().getBytes(StandardCharsets.UTF_8));
   }
