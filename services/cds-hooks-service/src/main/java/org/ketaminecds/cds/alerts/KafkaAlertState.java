@@ -35,6 +35,7 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -71,9 +72,9 @@ class KafkaAlertState implements AlertState, SmartLifecycle {
   private final AtomicBoolean running = new AtomicBoolean();
   private final Counter failures;
   private final Counter evicted;
-  private KafkaProducer<String, String> producer;
-  private KafkaConsumer<String, String> consumer;
-  private Admin admin;
+  private volatile KafkaProducer<String, String> producer;
+  private volatile KafkaConsumer<String, String> consumer;
+  private volatile Admin admin;
   private Thread reader;
   private Instant lastPrune = Instant.EPOCH;
   private final CountDownLatch loaded = new CountDownLatch(1);
@@ -241,28 +242,14 @@ class KafkaAlertState implements AlertState, SmartLifecycle {
 
   @Override
   public void start() {
-    Map<String, Object> producerProps = new HashMap<>(kafka.buildProducerProperties(null));
-    producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-    producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-    producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-    producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2000);
-    producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "cds-alert-state-producer");
-    producer = new KafkaProducer<>(producerProps);
-
-    Map<String, Object> consumerProps = new HashMap<>(kafka.buildConsumerProperties(null));
-    consumerProps.remove(ConsumerConfig.GROUP_ID_CONFIG); // every replica reads everything
-    consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    consumerProps.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-    consumerProps.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-    consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "cds-alert-state-reader");
-    consumer = new KafkaConsumer<>(consumerProps);
-    admin = Admin.create(kafka.buildAdminProperties(null));
-
     running.set(true);
+    boolean connected = connect();
     reader = new Thread(this::read, "alert-state-reader");
     reader.setDaemon(true);
     reader.start();
+    if (!connected) {
+      return;
+    }
     // Start serving with the state other replicas left, if Kafka lets us read it quickly;
     // otherwise the filter fails open (shows alerts) until it has.
     try {
@@ -274,8 +261,65 @@ class KafkaAlertState implements AlertState, SmartLifecycle {
     }
   }
 
+  /**
+   * Creates the Kafka clients. A client refuses to be created when no bootstrap address resolves (a
+   * broker name not yet in DNS, as while a cluster starts): the service starts all the same, shows
+   * repeated alerts (the filter fails open), and the reader tries again every few seconds.
+   */
+  private synchronized boolean connect() {
+    if (consumer != null) {
+      return true;
+    }
+    KafkaProducer<String, String> newProducer = null;
+    KafkaConsumer<String, String> newConsumer = null;
+    try {
+      Map<String, Object> producerProps = new HashMap<>(kafka.buildProducerProperties(null));
+      producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+      producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+      producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+      producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+      producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2000);
+      producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "cds-alert-state-producer");
+      newProducer = new KafkaProducer<>(producerProps);
+
+      Map<String, Object> consumerProps = new HashMap<>(kafka.buildConsumerProperties(null));
+      consumerProps.remove(ConsumerConfig.GROUP_ID_CONFIG); // every replica reads everything
+      consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+      consumerProps.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+      consumerProps.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+      consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "cds-alert-state-reader");
+      newConsumer = new KafkaConsumer<>(consumerProps);
+      admin = Admin.create(kafka.buildAdminProperties(null));
+      producer = newProducer;
+      consumer = newConsumer;
+      return true;
+    } catch (KafkaException e) {
+      if (newProducer != null) {
+        newProducer.close(Duration.ZERO);
+      }
+      if (newConsumer != null) {
+        newConsumer.close(Duration.ZERO);
+      }
+      failures.increment();
+      log.warn(
+          "alert state: no Kafka client ({}); repeated alerts are shown until one can be made",
+          e.getMessage());
+      return false;
+    }
+  }
+
   private void read() {
     while (running.get()) {
+      if (consumer == null && !connect()) {
+        prune(clock.instant());
+        try {
+          TimeUnit.SECONDS.sleep(5);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        continue;
+      }
       try {
         // First, so the bound holds while Kafka is away too (puts still land in the map).
         prune(clock.instant());
@@ -408,6 +452,8 @@ class KafkaAlertState implements AlertState, SmartLifecycle {
     running.set(false);
     if (consumer != null) {
       consumer.wakeup();
+    } else if (reader != null) {
+      reader.interrupt(); // waiting to try Kafka again
     }
     try {
       if (reader != null) {
