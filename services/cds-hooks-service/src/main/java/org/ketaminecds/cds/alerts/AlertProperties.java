@@ -1,6 +1,7 @@
 package org.ketaminecds.cds.alerts;
 
 import java.time.Duration;
+import org.ketaminecds.cds.config.Settings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -40,5 +41,9 @@ public record AlertProperties(
     if (maxEntries < 1) {
       throw new IllegalArgumentException("cds.alerts.max-entries must be at least 1");
     }
+    Settings.positive("cds.alerts.repeat-window", repeatWindow);
+    Settings.positive("cds.alerts.override-suppression", overrideSuppression);
+    Settings.positive("cds.alerts.catch-up-timeout", catchUpTimeout);
+    Settings.positive("cds.alerts.initial-load-timeout", initialLoadTimeout);
   }
 }

@@ -2,6 +2,7 @@ package org.ketaminecds.cds.audit;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.ketaminecds.cds.config.Settings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -29,6 +30,11 @@ record AuditProperties(
     @DefaultValue("100000") int cardIndexSize,
     @DefaultValue Outbox outbox) {
 
+  AuditProperties {
+    Settings.positive("cds.audit.ack-timeout", ackTimeout);
+    Settings.atLeast("cds.audit.card-index-size", cardIndexSize, 1);
+  }
+
   /**
    * @param directory holds the outbox database; must be on durable storage and used by one instance
    *     only
@@ -39,5 +45,12 @@ record AuditProperties(
   record Outbox(
       @DefaultValue("data/audit-outbox") Path directory,
       @DefaultValue("1000000") long capacity,
-      @DefaultValue("1s") Duration retryInterval) {}
+      @DefaultValue("1s") Duration retryInterval) {
+
+    Outbox {
+      // No capacity would send every event to Kafka directly: the durable record would be gone.
+      Settings.atLeast("cds.audit.outbox.capacity", capacity, 1);
+      Settings.positive("cds.audit.outbox.retry-interval", retryInterval);
+    }
+  }
 }

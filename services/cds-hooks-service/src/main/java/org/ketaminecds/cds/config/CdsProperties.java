@@ -34,6 +34,12 @@ public record CdsProperties(
     @DefaultValue("") String knowledgeDirectory,
     @DefaultValue("UTC") ZoneId timeZone) {
 
+  public CdsProperties {
+    Settings.positive("cds.max-body-size", maxBodySize == null ? 0 : maxBodySize.toBytes());
+    Settings.atLeast("cds.max-json-depth", maxJsonDepth, 8);
+    Settings.atLeast("cds.max-bundle-entries", maxBundleEntries, 1);
+  }
+
   /**
    * @param connectTimeout time allowed to open a connection to the EHR's FHIR server
    * @param readTimeout time allowed for one response
@@ -44,7 +50,15 @@ public record CdsProperties(
       @DefaultValue("500ms") Duration connectTimeout,
       @DefaultValue("1500ms") Duration readTimeout,
       @DefaultValue("2s") Duration totalTimeout,
-      @DefaultValue("5") int maxPages) {}
+      @DefaultValue("5") int maxPages) {
+
+    public Fhir {
+      Settings.positive("cds.fhir.connect-timeout", connectTimeout);
+      Settings.positive("cds.fhir.read-timeout", readTimeout);
+      Settings.positive("cds.fhir.total-timeout", totalTimeout);
+      Settings.atLeast("cds.fhir.max-pages", maxPages, 1);
+    }
+  }
 
   public record Cors(@DefaultValue List<String> allowedOrigins) {}
 }

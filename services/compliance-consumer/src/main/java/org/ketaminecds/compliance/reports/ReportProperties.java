@@ -17,4 +17,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("compliance.reports")
 public record ReportProperties(
-    String user, String password, Path passwordFile, ZoneId timeZone, Duration defaultPeriod) {}
+    String user, String password, Path passwordFile, ZoneId timeZone, Duration defaultPeriod) {
+
+  public ReportProperties {
+    if (defaultPeriod == null || defaultPeriod.isZero() || defaultPeriod.isNegative()) {
+      throw new IllegalArgumentException(
+          "compliance.reports.default-period must be a positive duration, not " + defaultPeriod);
+    }
+  }
+}
