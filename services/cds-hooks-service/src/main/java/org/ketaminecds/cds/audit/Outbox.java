@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -77,6 +78,7 @@ final class Outbox implements AutoCloseable {
     Connection connection = null;
     try {
       Files.createDirectories(directory);
+      ownerOnly(directory);
       SQLiteConfig config = new SQLiteConfig();
       config.setJournalMode(SQLiteConfig.JournalMode.WAL);
       config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
@@ -398,6 +400,29 @@ final class Outbox implements AutoCloseable {
   static final class OutboxException extends RuntimeException {
     OutboxException(String message, Throwable cause) {
       super(message, cause);
+    }
+  }
+
+  /**
+   * The events name patients: the directory that holds them is its owner's alone (rwx------), so
+   * the database files in it are out of other local users' reach whatever the umask made them.
+   */
+  static void ownerOnly(Path directory) throws IOException {
+    if (!Files.getFileStore(directory)
+        .supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+      return;
+    }
+    var ownerOnly = java.nio.file.attribute.PosixFilePermissions.fromString("rwx------");
+    if (!Files.getPosixFilePermissions(directory).equals(ownerOnly)) {
+      try {
+        Files.setPosixFilePermissions(directory, ownerOnly);
+      } catch (IOException | SecurityException e) {
+        LoggerFactory.getLogger(Outbox.class)
+            .warn(
+                "the outbox directory {} is open to other users and could not be restricted: {}",
+                directory,
+                e.getClass().getSimpleName());
+      }
     }
   }
 }

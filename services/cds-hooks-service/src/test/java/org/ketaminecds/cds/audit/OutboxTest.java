@@ -49,6 +49,23 @@ class OutboxTest {
   }
 
   @Test
+  void theDirectoryIsItsOwnersAlone() throws Exception {
+    Path open = directory.resolve("open");
+    java.nio.file.Files.createDirectories(open);
+    java.nio.file.Files.setPosixFilePermissions(
+        open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    try (Outbox outbox = new Outbox(open, 100, CLOCK)) {
+      outbox.append(message("a"));
+    }
+
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(open)))
+        .isEqualTo("rwx------");
+  }
+
+  @Test
   void removeThrough_dropsOnlyTheAcknowledgedPrefix() {
     try (Outbox outbox = new Outbox(directory, 100, CLOCK)) {
       outbox.append(message("a"));

@@ -42,6 +42,14 @@ class AuditIntakeIntegrationTest extends ConsumerIntegrationTest {
   @Autowired EmbeddedKafkaBroker broker;
 
   @Test
+  void theStoreDirectoryIsItsOwnersAlone() throws Exception {
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(STORE)))
+        .isEqualTo("rwx------");
+  }
+
+  @Test
   void givenSameEventDeliveredTwice_thenStoredOnce() throws Exception {
     var call =
         AuditEvents.invocation()
