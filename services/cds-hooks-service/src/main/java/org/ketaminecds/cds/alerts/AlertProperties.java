@@ -41,6 +41,11 @@ public record AlertProperties(
     if (maxEntries < 1) {
       throw new IllegalArgumentException("cds.alerts.max-entries must be at least 1");
     }
+    if (!stateKey.isBlank() && stateKey.length() < 32) {
+      throw new IllegalArgumentException(
+          "cds.alerts.state-key must be at least 32 characters (it keys the hashes that stand in"
+              + " for patient ids)");
+    }
     Settings.positive("cds.alerts.repeat-window", repeatWindow);
     Settings.positive("cds.alerts.override-suppression", overrideSuppression);
     Settings.positive("cds.alerts.catch-up-timeout", catchUpTimeout);

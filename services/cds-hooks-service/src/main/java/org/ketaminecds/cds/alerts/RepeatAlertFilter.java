@@ -25,6 +25,17 @@ public class RepeatAlertFilter {
     this.state = state;
     this.properties = properties;
     this.keys = new AlertKeys(properties.stateKey());
+    boolean filtering =
+        properties.cacheForOrderSignFiltering()
+            || properties.filterOutRepeatedAlerts()
+            || properties.suppressOverridden();
+    if (filtering && properties.stateKey().isBlank()) {
+      org.slf4j.LoggerFactory.getLogger(RepeatAlertFilter.class)
+          .warn(
+              "cds.alerts.state-key is not set: the alert-state topic's keys are hashed with a"
+                  + " built-in key, so whoever reads the topic could test patient ids against"
+                  + " them; set a secret of at least 32 characters, the same on every replica");
+    }
   }
 
   /** Who saw the alerts: the facts that identify a repeat. */

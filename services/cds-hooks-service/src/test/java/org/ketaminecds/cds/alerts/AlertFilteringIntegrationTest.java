@@ -76,7 +76,7 @@ class AlertFilteringIntegrationTest {
                 "--server.port=0",
                 "--server.address=127.0.0.1",
                 "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
-                "--cds.alerts.state-key=test-secret",
+                "--cds.alerts.state-key=test-secret-of-at-least-32-characters",
                 // Trust the test EHR whose tokens CdsHttp sends.
                 "--cds.security.issuers[0].issuer=" + TestTokens.ISSUER,
                 "--cds.security.issuers[0].jwks-url=" + TestTokens.jwksUrl()));
