@@ -127,6 +127,8 @@ class SecurityConfiguration {
                   .permitAll()
                   .requestMatchers("/actuator/health", "/actuator/health/**")
                   .permitAll()
+                  .requestMatchers(HttpMethod.GET, "/readyz", "/livez")
+                  .permitAll()
                   .requestMatchers("/actuator/**")
                   .access(managementPort)
                   .anyRequest()
