@@ -1,6 +1,8 @@
 package org.ketaminecds.cds.hooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -20,6 +22,18 @@ class FeedbackReader {
 
   private static final int MAX_ITEMS = 100;
   private static final int MAX_TEXT = 4096;
+
+  /**
+   * How far ahead of our clock an outcome may be dated: clocks drift, but an outcome dated later
+   * would stand as the card's latest for the compliance reports, ahead of every true later one.
+   */
+  private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
+  private final Clock clock;
+
+  FeedbackReader(Clock clock) {
+    this.clock = clock;
+  }
 
   record Item(
       String card,
@@ -65,6 +79,9 @@ class FeedbackReader {
     } catch (DateTimeParseException e) {
       throw CdsException.invalid(
           path + ".outcomeTimestamp", "must be an ISO 8601 date-time with a time zone");
+    }
+    if (when.isAfter(clock.instant().plus(CLOCK_SKEW))) {
+      throw CdsException.invalid(path + ".outcomeTimestamp", "is in the future");
     }
     List<String> accepted = new ArrayList<>();
     JsonNode suggestions = node.get("acceptedSuggestions");

@@ -377,6 +377,16 @@ class HookProtocolIntegrationTest {
             SIGN + "/feedback",
             "{\"feedback\":[{\"card\":\"c\",\"outcome\":\"accepted\",\"outcomeTimestamp\":\"yesterday\"}]}");
     assertError(badTime, 400, "invalid_field");
+    // Dated ahead, it would stand as the card's latest outcome in the reports for good.
+    var future =
+        http.post(
+            SIGN + "/feedback",
+            "{\"feedback\":[{\"card\":\"c\",\"outcome\":\"overridden\","
+                + "\"outcomeTimestamp\":\""
+                + java.time.Instant.now().plus(java.time.Duration.ofDays(1))
+                + "\"}]}");
+    assertError(future, 400, "invalid_field");
+    assertThat(future.json().get("message").asText()).contains("in the future");
     var noCard =
         http.post(
             SIGN + "/feedback",
