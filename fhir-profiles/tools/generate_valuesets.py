@@ -215,7 +215,7 @@ EXTRA_UNVERIFIED_ATC = {
 # excluded phrase covers the names inside it; "..." stands for up to three words.
 DRUG_EXCLUDED_PHRASES = {
     "ketoconazole": [f"{name} ... {form}" for name in ("ketoconazole", "Nizoral")
-                     for form in ("shampoo", "cream", "foam", "gel", "lotion", "ointment",
+                     for form in ("shampoo", "cream", "foam", "gel", "lotion", "ointment", "medicated",
                                   "topical", "cutaneous", "scalp", "external")]
                     + ["topical ketoconazole", "Nizoral A-D", "Nizoral AD"],
 }

@@ -538,7 +538,8 @@ class RuleScenarioTest {
                 .order(ketamine(Route.ORAL))
                 .med(text("Ketoconazole 2% shampoo"))
                 .med(statement("Nizoral anti-dandruff shampoo"))
-                .med(text("ketoconazole 20 mg/g cream")),
+                .med(text("ketoconazole 20 mg/g cream"))
+                .med(text("ketoconazole 20 MG/ML Medicated Shampoo")),
             silent("cyp-inhibitor")),
         scenario(
             "ketoconazole tablets by name are",
