@@ -297,9 +297,32 @@ public final class InteractionEngine {
     }
     List<ClassifiedCondition> conditions = new ArrayList<>();
     for (Condition c : input.patient().conditions()) {
-      conditions.add(new ClassifiedCondition(c, classify(c.codes(), c.names())));
+      Classification classes = classify(c.codes(), c.names());
+      conditions.add(new ClassifiedCondition(named(c, classes), classes));
     }
     return new Profile(meds, conditions);
+  }
+
+  /**
+   * A condition the record sent as a code alone, named as the value set that listed the code names
+   * it ("Abdominal aortic aneurysm" rather than "SNOMED CT 233985008"), for the card.
+   */
+  private static Condition named(Condition condition, Classification classes) {
+    if (!condition.names().isEmpty()) {
+      return condition;
+    }
+    return classes.hits().entrySet().stream()
+        .filter(e -> e.getValue().confidence() == MatchConfidence.CODED)
+        .filter(e -> !e.getValue().concepts().isEmpty())
+        .min(Map.Entry.comparingByKey())
+        .map(
+            e ->
+                new Condition(
+                    condition.reference(),
+                    condition.codes(),
+                    List.of(e.getValue().concepts().iterator().next()),
+                    condition.past()))
+        .orElse(condition);
   }
 
   private ClassifiedMedication classifyMedication(Medication m) {

@@ -598,6 +598,23 @@ class RuleScenarioTest {
   }
 
   @Test
+  void aConditionSentAsACodeAloneIsNamedAsItsValueSetNamesTheCode() {
+    Finding finding =
+        patient()
+            .order(spravato())
+            .condition(condition("233985008", ""))
+            .evaluate()
+            .findings()
+            .stream()
+            .filter(f -> f.rule().id().equals("ketamine-bp-sensitive-vascular-disease"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(finding.conditions())
+        .extracting(Condition::displayName)
+        .containsExactly("Abdominal aortic aneurysm");
+  }
+
+  @Test
   void aTopicalProductLeftOutOfItsClassIsStillIdentifiedByItsCode() {
     Medication shampoo = rx("106336");
     assertThat(Fixtures.ENGINE.identifies(shampoo)).isTrue();
