@@ -32,12 +32,15 @@ class ManagementPortIntegrationTest {
   @Test
   void metricsAndHealthAreServedOnTheManagementPort_withoutToken() {
     String management = "http://localhost:" + managementPort;
+    rest.getForEntity("http://localhost:" + port + "/cds-services", String.class);
 
     var metrics = rest.getForEntity(management + "/actuator/prometheus", String.class);
     var health = rest.getForEntity(management + "/actuator/health", String.class);
 
     assertThat(metrics.getStatusCode().value()).isEqualTo(200);
     assertThat(metrics.getBody()).contains("jvm_memory_used_bytes");
+    // Latency buckets, so that a p99 can be computed from Prometheus.
+    assertThat(metrics.getBody()).contains("http_server_requests_seconds_bucket{");
     assertThat(health.getStatusCode().value()).isEqualTo(200);
   }
 
