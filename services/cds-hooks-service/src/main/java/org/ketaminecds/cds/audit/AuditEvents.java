@@ -98,6 +98,7 @@ final class AuditEvents {
           detail(json, "rulePackVersion", record.rulePackVersion());
           detail(json, "processingTimeMs", Long.toString(record.processingTime().toMillis()));
           detail(json, "encounter", record.encounterId().orElse(null));
+          detail(json, "endpoint", record.atFeedback() ? "feedback" : null);
           json.writeEndArray();
           json.writeEndObject();
           for (InvocationAudit.CardAudit card : record.cards()) {

@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param cards the cards returned (empty when refused)
  * @param httpStatus the status answered
  * @param errorCode the error code when refused
+ * @param atFeedback the call was to the service's feedback endpoint (only a refusal there is an
+ *     invocation event; accepted feedback is a feedback event)
  */
 public record InvocationAudit(
     Instant recorded,
@@ -30,11 +32,46 @@ public record InvocationAudit(
     Duration processingTime,
     int httpStatus,
     Optional<String> errorCode,
-    Optional<CallerIdentity> caller) {
+    Optional<CallerIdentity> caller,
+    boolean atFeedback) {
 
   public InvocationAudit {
     draftOrders = List.copyOf(draftOrders);
     cards = List.copyOf(cards);
+  }
+
+  /** A call to the service itself (not its feedback endpoint). */
+  public InvocationAudit(
+      Instant recorded,
+      String serviceId,
+      Optional<String> hook,
+      Optional<String> hookInstance,
+      Optional<String> userId,
+      Optional<String> patientId,
+      Optional<String> encounterId,
+      List<String> draftOrders,
+      List<CardAudit> cards,
+      String rulePackVersion,
+      Duration processingTime,
+      int httpStatus,
+      Optional<String> errorCode,
+      Optional<CallerIdentity> caller) {
+    this(
+        recorded,
+        serviceId,
+        hook,
+        hookInstance,
+        userId,
+        patientId,
+        encounterId,
+        draftOrders,
+        cards,
+        rulePackVersion,
+        processingTime,
+        httpStatus,
+        errorCode,
+        caller,
+        false);
   }
 
   /** What compliance needs to know about a returned card. */

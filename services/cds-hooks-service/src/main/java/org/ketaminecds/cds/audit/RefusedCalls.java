@@ -22,8 +22,8 @@ import org.springframework.stereotype.Component;
  * refused before its body was read (not JSON, not UTF-8, too large, wrong method or media type), a
  * call to a service id this service does not offer, refused feedback, a failure. The event says
  * only what the request line and the verified token say: the service, the status and error code,
- * the calling client; never anything from the body. Feedback is recorded as an invocation of its
- * service, as a refused token is.
+ * the calling client; never anything from the body. Refused feedback is recorded as an invocation
+ * of its service marked with the feedback endpoint, as a refused token is.
  */
 @Component
 public class RefusedCalls {
@@ -73,7 +73,8 @@ public class RefusedCalls {
               Duration.ZERO,
               code.status().value(),
               Optional.of(code.code()),
-              caller()));
+              caller(),
+              path.group(2) != null));
     } catch (RuntimeException failure) {
       log.warn(
           "could not record a refused call in the audit trail: {}",

@@ -146,7 +146,8 @@ final class RejectionHandler implements AuthenticationEntryPoint, AccessDeniedHa
                         Duration.ZERO,
                         HttpServletResponse.SC_UNAUTHORIZED,
                         Optional.of(ErrorCode.UNAUTHORIZED.code()),
-                        claimed));
+                        claimed,
+                        Endpoints.path(request).endsWith("/feedback")));
               } catch (RuntimeException failure) {
                 // The call is refused either way; say that its record is missing.
                 log.warn(

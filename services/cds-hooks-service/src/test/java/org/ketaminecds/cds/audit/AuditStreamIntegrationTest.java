@@ -137,6 +137,29 @@ class AuditStreamIntegrationTest {
   }
 
   @Test
+  void refusedFeedback_isAnInvocationEventMarkedWithTheFeedbackEndpoint() {
+    var response =
+        http.post(
+            SIGN + "/feedback",
+            "{\"feedback\":[{\"card\":\"c\",\"outcome\":\"maybe\","
+                + "\"outcomeTimestamp\":\"2025-03-01T10:16:00Z\"}]}");
+
+    assertThat(response.status()).isEqualTo(400);
+    List<AuditTopic.Received> refused =
+        topic.await(
+            r ->
+                r.json().contains("\"outcomeDesc\":\"invalid_field\"")
+                    && r.json().contains("\"type\":\"endpoint\""),
+            1);
+    AuditTopic.Received record = refused.get(0);
+    assertThat(AuditProfileValidator.errors(record.json())).isEmpty();
+    AuditEvent.AuditEventEntityComponent call = entities(record.event(), "hook-instance").get(0);
+    assertThat(detail(call, "endpoint")).isEqualTo("feedback");
+    assertThat(detail(call, "service")).isEqualTo("ketamine-order-sign");
+    assertThat(record.event().getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._4);
+  }
+
+  @Test
   void accessTokens_neverReachTheStream() {
     String token = "secret-access-token-" + UUID.randomUUID();
     HookRequests request =

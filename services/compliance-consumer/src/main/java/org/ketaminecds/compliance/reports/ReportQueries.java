@@ -23,7 +23,7 @@ public class ReportQueries {
 
   private static final String INVOCATION = "org.ketaminecds.cds.invocation";
 
-  /** Calls in the range. */
+  /** Hook calls in the range (refused feedback posts are counted apart). */
   private static final String CALLS =
       """
       in_range as (
@@ -31,6 +31,7 @@ public class ReportQueries {
                i.processing_time_ms, e.recorded
         from audit_event e join invocation i on i.event_id = e.event_id
         where e.event_type = :invocation and e.recorded >= :from and e.recorded < :to
+          and not i.at_feedback
       )""";
 
   /** Cards returned by calls in the range. */
@@ -167,8 +168,9 @@ public class ReportQueries {
                sum(case when outcome = '0' then 1 else 0 end) as answered,
                sum(case when outcome = '4' then 1 else 0 end) as refused,
                sum(case when outcome = '8' then 1 else 0 end) as failed
-        from audit_event
-        where event_type = :invocation and recorded >= :from and recorded < :to
+        from audit_event e join invocation i on i.event_id = e.event_id
+        where e.event_type = :invocation and e.recorded >= :from and e.recorded < :to
+          and not i.at_feedback
         group by client_issuer, client_subject
         order by calls desc, client_issuer, client_subject
         """,
@@ -308,6 +310,18 @@ public class ReportQueries {
             .param("to", utc(range.to()))
             .query()
             .singleRow();
+    long refusedFeedback =
+        jdbc.sql(
+                """
+                select count(*) from audit_event e join invocation i on i.event_id = e.event_id
+                where e.event_type = :invocation and i.at_feedback
+                  and e.recorded >= :from and e.recorded < :to
+                """)
+            .param("invocation", INVOCATION)
+            .param("from", utc(range.from()))
+            .param("to", utc(range.to()))
+            .query(Long.class)
+            .single();
     return new Summary(
         clients.stream().mapToLong(ClientCalls::calls).sum(),
         clients.stream().mapToLong(ClientCalls::answered).sum(),
@@ -319,7 +333,8 @@ public class ReportQueries {
         rules.stream().mapToLong(OverrideRate::overridden).sum(),
         feedbackGaps(range).size(),
         ((Number) feedback.get("feedback_events")).longValue(),
-        ((Number) feedback.get("unknown_cards")).longValue());
+        ((Number) feedback.get("unknown_cards")).longValue(),
+        refusedFeedback);
   }
 
   private <T> List<T> query(String sql, TimeRange range, RowMapper<T> mapper) {

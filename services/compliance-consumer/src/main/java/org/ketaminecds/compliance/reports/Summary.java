@@ -4,6 +4,8 @@ package org.ketaminecds.compliance.reports;
  * The range at a glance.
  *
  * @param feedbackForUnknownCards feedback recorded in the range for a card no stored call returned
+ * @param feedbackRefused posts to a feedback endpoint refused in the range (not counted as calls):
+ *     feedback the clinician gave that was not recorded
  */
 public record Summary(
     long calls,
@@ -16,4 +18,5 @@ public record Summary(
     long overridden,
     long callsWithoutFeedback,
     long feedbackEvents,
-    long feedbackForUnknownCards) {}
+    long feedbackForUnknownCards,
+    long feedbackRefused) {}

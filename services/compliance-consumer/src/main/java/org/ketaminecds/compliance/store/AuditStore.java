@@ -103,15 +103,17 @@ public class AuditStore {
   private void insertInvocation(Invocation invocation) {
     jdbc.sql(
             """
-            insert into invocation (event_id, hook, hook_instance, user_ref, processing_time_ms)
-            values (?, ?, ?, ?, ?)
+            insert into invocation
+              (event_id, hook, hook_instance, user_ref, processing_time_ms, at_feedback)
+            values (?, ?, ?, ?, ?, ?)
             """)
         .params(
             invocation.id(),
             invocation.hook().orElse(null),
             invocation.hookInstance().orElse(null),
             invocation.user().orElse(null),
-            invocation.processingTimeMs())
+            invocation.processingTimeMs(),
+            invocation.atFeedback())
         .update();
     List<CardShown> cards = invocation.cards();
     for (int i = 0; i < cards.size(); i++) {

@@ -311,6 +311,11 @@ public class AuditEventVerifier {
       throw missing(callPath + ".detail[hook]");
     }
     hook.ifPresent(value -> identifier(callPath + ".detail[hook]", Optional.of(value)));
+    Optional<String> endpoint = single(details, "endpoint", callPath);
+    if (endpoint.isPresent() && (!endpoint.get().equals("feedback") || answered)) {
+      throw invalid(
+          callPath + ".detail[endpoint]", "must be 'feedback', and only on a refused call");
+    }
     Optional<String> hookInstance =
         optionalIdentifier(callPath + ".what.identifier.value", call.getWhat().getIdentifier());
     if (answered && hookInstance.isEmpty()) {
@@ -362,6 +367,7 @@ public class AuditEventVerifier {
         Optional.of(rulePackVersion),
         Long.parseLong(milliseconds),
         cards,
+        endpoint.isPresent(),
         text);
   }
 

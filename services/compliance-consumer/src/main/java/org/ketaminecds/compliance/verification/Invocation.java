@@ -11,6 +11,7 @@ import java.util.Optional;
  *     failed
  * @param outcomeDesc the error code when refused
  * @param user the {@code context.userId} reference ({@code Practitioner/123})
+ * @param atFeedback a refused post to the service's feedback endpoint, not a hook call
  */
 public record Invocation(
     String id,
@@ -27,6 +28,7 @@ public record Invocation(
     Optional<String> rulePackVersion,
     long processingTimeMs,
     List<CardShown> cards,
+    boolean atFeedback,
     String resourceJson)
     implements VerifiedEvent {
 

@@ -177,7 +177,7 @@ abstract class StoreAndReportsContract {
 
   @Test
   void summary_addsUpTheDay() {
-    assertThat(queries.summary(day)).isEqualTo(new Summary(5, 4, 1, 0, 4, 3, 2, 1, 1, 4, 1));
+    assertThat(queries.summary(day)).isEqualTo(new Summary(5, 4, 1, 0, 4, 3, 2, 1, 1, 4, 1, 1));
   }
 
   @Test
@@ -187,17 +187,17 @@ abstract class StoreAndReportsContract {
     assertThat(queries.alertsByRule(empty)).isEmpty();
     assertThat(queries.latency(empty)).isEmpty();
     assertThat(queries.feedbackGaps(empty)).isEmpty();
-    assertThat(queries.summary(empty)).isEqualTo(new Summary(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+    assertThat(queries.summary(empty)).isEqualTo(new Summary(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
   }
 
   @Test
   void givenOneRangeAfterAnother_thenEachReportAnswersForItsOwnRange() {
     TimeRange empty =
         new TimeRange(scenario.from.minusSeconds(7200), scenario.from.minusSeconds(3600));
-    Summary emptySummary = new Summary(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    Summary emptySummary = new Summary(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     // As a reader of the reports page does: one range, another, and back, on the same store.
     for (int round = 0; round < 2; round++) {
-      assertThat(queries.summary(day)).isEqualTo(new Summary(5, 4, 1, 0, 4, 3, 2, 1, 1, 4, 1));
+      assertThat(queries.summary(day)).isEqualTo(new Summary(5, 4, 1, 0, 4, 3, 2, 1, 1, 4, 1, 1));
       assertThat(queries.alertsByRule(day)).hasSize(2);
       assertThat(queries.overrideRate(day)).hasSize(2);
       assertThat(queries.overrideReasons(day)).hasSize(1);

@@ -98,6 +98,15 @@ class AuditEventVerifierTest {
     assertThat(refused.outcomeDesc()).contains("missing_field");
   }
 
+  @Test
+  void givenRefusedFeedbackPost_thenItIsMarkedAsSuch() {
+    Invocation refused =
+        (Invocation) verify(AuditEvents.invocation().refusedFeedback("invalid_field"));
+    assertThat(refused.atFeedback()).isTrue();
+    assertThat(refused.outcomeDesc()).contains("invalid_field");
+    assertThat(((Invocation) verify(AuditEvents.invocation())).atFeedback()).isFalse();
+  }
+
   static List<Arguments> brokenRecords() {
     return List.of(
         broken("ce_id missing", e -> e.header("ce_id", null), RejectionReason.MISSING_HEADER),
@@ -128,6 +137,10 @@ class AuditEventVerifierTest {
         broken(
             "feedback type on an invocation",
             e -> e.header("ce_type", "org.ketaminecds.cds.feedback"),
+            RejectionReason.INVALID_ELEMENT),
+        broken(
+            "an answered call at the feedback endpoint",
+            AuditEvents.Invocation::atFeedbackEndpoint,
             RejectionReason.INVALID_ELEMENT));
   }
 
