@@ -54,7 +54,7 @@ BRANDS = {
     "phenelzine": ["Nardil"], "tranylcypromine": ["Parnate"], "isocarboxazid": ["Marplan"],
     "selegiline": ["Emsam", "Eldepryl", "Zelapar"], "rasagiline": ["Azilect"],
     "linezolid": ["Zyvox"], "methylene blue": ["ProvayBlue"],
-    "alprazolam": ["Xanax"], "lorazepam": ["Ativan"], "clonazepam": ["Klonopin"],
+    "alprazolam": ["Xanax"], "lorazepam": ["Ativan"], "clonazepam": ["Klonopin", "Rivotril"],
     "diazepam": ["Valium", "Valtoco", "Diastat"], "midazolam": ["Versed", "Nayzilam", "Seizalam"],
     "temazepam": ["Restoril"], "triazolam": ["Halcion"], "chlordiazepoxide": ["Librium"],
     "oxazepam": ["Serax"], "clobazam": ["Onfi", "Sympazan"],
@@ -132,7 +132,8 @@ MORE_BRANDS = {
 # RxNav), all flagged code-unverified until a pharmacist confirms them. Levorphanol has no WHO ATC
 # code. class -> [(ingredient, ATC or None, [brand and other names], RxNorm ingredient or None)]
 MORE_INGREDIENTS = {
-    "maoi": [("moclobemide", "N06AG02", ["Manerix", "Aurorix"], None)],
+    "maoi": [("moclobemide", "N06AG02", ["Manerix", "Aurorix"], None),
+             ("safinamide", "N04BD03", ["Xadago"], None)],
     "tca": [("dosulepin", "N06AA16", ["dothiepin", "Prothiaden"], None),
             ("lofepramine", "N06AA07", ["Gamanil", "Feprapax"], None),
             ("trimipramine", "N06AA06", ["Surmontil"], "10834"),

@@ -542,6 +542,11 @@ class RuleScenarioTest {
                 .med(text("ketoconazole 20 MG/ML Medicated Shampoo")),
             silent("cyp-inhibitor")),
         scenario(
+            "safinamide (Xadago) is an MAOI-B and Rivotril is clonazepam, by name",
+            patient().med(statement("Xadago 50 mg tablet")).med(text("Rivotril 0.5 mg")),
+            fires("maoi", CRITICAL),
+            fires("benzodiazepine", WARNING)),
+        scenario(
             "ketoconazole tablets by name are",
             patient().order(ketamine(Route.ORAL)).med(text("Ketoconazole 200 mg tablet")),
             fires("cyp-inhibitor", WARNING, "oral-ketamine")),

@@ -120,8 +120,12 @@ final class Outbox implements AutoCloseable {
       throw new OutboxException(
           "cannot open the audit outbox in "
               + directory.toAbsolutePath()
-              + " (is another instance using it?): "
-              + e.getMessage(),
+              + " (cds.audit.outbox.directory): "
+              + (e instanceof SQLException && String.valueOf(e.getMessage()).contains("BUSY")
+                  ? "another instance is using it (one directory per instance)"
+                  : e instanceof IOException
+                      ? "the directory cannot be created or written (" + e + ")"
+                      : e.getMessage()),
           e);
     }
     this.writer = new Thread(this::writeQueued, "audit-outbox-writer");

@@ -107,6 +107,17 @@ class OutboxTest {
   }
 
   @Test
+  void aDirectoryThatCannotBeMade_isRefusedNamingTheSettingAndTheCause() throws Exception {
+    Path file = java.nio.file.Files.createFile(directory.resolve("a-file"));
+
+    assertThatThrownBy(() -> new Outbox(file.resolve("outbox"), 100, CLOCK).close())
+        .isInstanceOf(Outbox.OutboxException.class)
+        .hasMessageContaining("cds.audit.outbox.directory")
+        .hasMessageContaining("cannot be created")
+        .hasMessageNotContaining("another instance");
+  }
+
+  @Test
   void concurrentAppends_allCommitted_sharingCommits() throws Exception {
     int threads = 16;
     int perThread = 25;

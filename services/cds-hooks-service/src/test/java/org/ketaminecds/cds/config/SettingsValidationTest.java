@@ -29,7 +29,10 @@ class SettingsValidationTest {
     "cds.max-bundle-entries=-5, cds.max-bundle-entries",
     "cds.fhir.total-timeout=-2s, cds.fhir.total-timeout",
     "cds.fhir.read-timeout=0s, cds.fhir.read-timeout",
-    "cds.fhir.max-pages=0, cds.fhir.max-pages"
+    "cds.fhir.max-pages=0, cds.fhir.max-pages",
+    "cds.public-url=not a url, cds.public-url",
+    "cds.public-url=ftp://cds.example.org, cds.public-url",
+    "cds.public-url=cds.example.org, cds.public-url"
   })
   void anImpossibleValueStopsStartUpNamingTheSetting(String setting, String name) {
     context
@@ -42,7 +45,12 @@ class SettingsValidationTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"cds.max-body-size=4MB", "cds.fhir.total-timeout=5s", "cds.max-bundle-entries=1"})
+  @CsvSource({
+    "cds.max-body-size=4MB",
+    "cds.fhir.total-timeout=5s",
+    "cds.max-bundle-entries=1",
+    "cds.public-url=https://cds.example.org/ketamine"
+  })
   void aSensibleValueIsTaken(String setting) {
     context.withPropertyValues(setting).run(started -> assertThat(started).hasNotFailed());
   }
