@@ -217,7 +217,7 @@ EXTRA_UNVERIFIED_ATC = {
 DRUG_EXCLUDED_PHRASES = {
     "ketoconazole": [f"{name} ... {form}" for name in ("ketoconazole", "Nizoral")
                      for form in ("shampoo", "cream", "foam", "gel", "lotion", "ointment", "medicated",
-                                  "topical", "cutaneous", "scalp", "external")]
+                                  "topical", "cutaneous", "scalp")]
                     + ["topical ketoconazole", "Nizoral A-D", "Nizoral AD"],
 }
 
@@ -453,17 +453,20 @@ ICD_CATEGORIES = {
 MORE_CONDITION_NAMES = {
     "bp-sensitive-vascular-disease": [
         "aortic dissection", "dissection of aorta", "subarachnoid hemorrhage",
-        "subarachnoid haemorrhage", "avm", "aaa"],
+        "subarachnoid haemorrhage", "avm", "aaa", "ich", "sah", "brain bleed"],
     "hypertension": [
         "htn", "hypertensive heart disease", "hypertensive chronic kidney disease",
         "hypertensive crisis", "hypertensive urgency", "hypertensive emergency",
         "pre eclampsia", "preeclampsia"],
     "cardiovascular-disease": [
         "myocardial infarction", "angina", "coronary heart disease", "coronary atherosclerosis",
-        "atherosclerotic heart disease", "cerebral infarction", "cad", "chf", "cva"],
+        "atherosclerotic heart disease", "cerebral infarction", "cad", "chf", "cva",
+        "heart attack", "stemi", "nstemi", "ihd", "hfref", "hfpef", "hfmref",
+        "congestive cardiac failure", "cardiac failure", "ischemic stroke", "ischaemic stroke",
+        "cabg", "coronary artery bypass", "hx mi", "h o mi", "old mi"],
     "psychotic-disorder": [
         "delusional disorder", "schizophreniform disorder", "psychotic features",
-        "psychotic symptoms"],
+        "psychotic symptoms", "schizoaffective", "psychotic depression"],
     "seizure-disorder": ["status epilepticus", "epileptic"],
     "pregnancy": ["pregnancy test ... positive", "positive pregnancy test",
                   "positive ... pregnancy test"],
@@ -486,8 +489,11 @@ EXCLUDED_PHRASES = {
     # In remission: no drinking now, so no added sedation ("Alcohol dependence, in sustained
     # remission"; the ICD-10-CM remission codes are left out of the group too).
     "alcohol-use-disorder": [
-        f"{n} ... remission" for n in ("alcohol use disorder", "alcoholism", "alcohol dependence",
-                                       "alcohol abuse")],
+        f"{n} {severity}in {kind}remission"
+        for n in ("alcohol use disorder", "alcoholism", "alcohol dependence", "alcohol abuse")
+        for severity in ("", "mild ", "moderate ", "severe ", "uncomplicated ")
+        for kind in ("", "early ", "sustained ", "full ", "partial ", "early full ",
+                     "sustained full ", "early partial ", "sustained partial ")],
     "liver-disease": [
         "hepatitis a vaccination", "hepatitis b vaccination", "hepatitis a vaccine",
         "hepatitis b vaccine", "immune to hepatitis", "screening for hepatitis",
@@ -504,21 +510,22 @@ EXCLUDED_PHRASES = {
         "personal history of complications of pregnancy", "previous pregnancy",
         "prior pregnancy"],
 }
-# "..." stands for up to three words of any kind, so that "family history of ... {}" also covers
-# "Family history of cerebral aneurysm" and "screening for ... {}" "Screening for abdominal aortic
-# aneurysm". Short negations ("no {}") and risks ("risk of {}": "risk of recurrent stroke" is a
-# patient who had one) take no gap.
-NOT_THE_PATIENT = ["without {}", "no {}", "not {}", "{} ruled out", "rule out ... {}",
-                   "r/o ... {}", "family history of ... {}", "family history ... {}", "fh ... {}",
+# "..." stands for up to three words within one clause (a gap never runs across ; : . , ( ) or a
+# dash between spaces), so that "family history of ... {}" also covers "Family history of cerebral
+# aneurysm" and "screening for ... {}" "Screening for abdominal aortic aneurysm". Only a family
+# history and a screening take a gap: after a negation the words between may name what is denied
+# ("Rule out rupture of known AAA" is an aneurysm), and "risk of recurrent stroke" is a patient who
+# had one.
+NOT_THE_PATIENT = ["without {}", "no {}", "not {}", "{} ruled out", "rule out {}", "r/o {}",
+                   "family history of ... {}", "family history ... {}", "fh ... {}",
                    "family hx of ... {}", "family hx ... {}",
                    # A negation with a qualifier, a screening or a risk is not the condition
                    # either. "History of {}" is: the patient had it.
-                   "no known ... {}", "no history of ... {}", "no hx of ... {}",
-                   "no evidence of ... {}", "no signs of ... {}", "denies ... {}",
-                   "negative for ... {}", "screening for ... {}", "screening ... {}",
-                   "encounter for screening for ... {}", "{} screening", "at risk for {}",
-                   "at risk of {}", "risk of {}", "risk for {}", "without diagnosis of ... {}",
-                   "without a diagnosis of ... {}", "no diagnosis of ... {}"]
+                   "no known {}", "no history of {}", "no hx of {}", "no evidence of {}",
+                   "no signs of {}", "denies {}", "negative for {}", "screening for ... {}",
+                   "screening ... {}", "{} screening", "at risk for {}", "at risk of {}",
+                   "risk of {}", "risk for {}", "without diagnosis of {}",
+                   "without a diagnosis of {}", "no diagnosis of {}"]
 
 
 # Blood-pressure codes; "S:" marks SNOMED CT, the rest are LOINC.

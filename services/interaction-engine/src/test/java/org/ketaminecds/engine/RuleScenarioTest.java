@@ -467,6 +467,40 @@ class RuleScenarioTest {
                 .condition(conditionText("FH: ruptured intracranial aneurysm")),
             silent("bp-sensitive-vascular-disease")),
         scenario(
+            "the patient's own aneurysm after another clause is not hidden by a family history",
+            patient()
+                .order(spravato())
+                .condition(conditionText("Family history of stroke; AAA 4.8 cm")),
+            fires("bp-sensitive-vascular-disease", CRITICAL)),
+        scenario(
+            "nor by a screening or a negation in an earlier clause",
+            patient()
+                .order(spravato())
+                .condition(conditionText("Screening ultrasound: AAA 5.1 cm"))
+                .condition(conditionText("Rule out rupture of known AAA"))
+                .condition(conditionText("Denies headache; known cerebral aneurysm")),
+            fires("bp-sensitive-vascular-disease", CRITICAL)),
+        scenario(
+            "conditions after a denied or screened one in the same text still count",
+            patient()
+                .condition(conditionText("Screening colonoscopy normal; essential hypertension"))
+                .condition(conditionText("Family history: none. Stroke 2019"))
+                .condition(conditionText("No history of falls; hypertension")),
+            fires("hypertension", WARNING),
+            fires("cardiovascular-disease", WARNING)),
+        scenario(
+            "common abbreviations: NSTEMI, HFrEF, ICH",
+            patient()
+                .order(spravato())
+                .condition(conditionText("NSTEMI 2021"))
+                .condition(conditionText("Hx of ICH")),
+            fires("cardiovascular-disease", WARNING),
+            fires("bp-sensitive-vascular-disease", CRITICAL)),
+        scenario(
+            "alcohol dependence not in remission still counts",
+            patient().condition(conditionText("Alcohol dependence, not in remission")),
+            fires("alcohol-use-disorder", WARNING)),
+        scenario(
             "an aneurysm subtype coded in SNOMED CT alone is the brief's 'and descendants'",
             patient().order(spravato()).condition(condition("233985008", "")),
             fires("bp-sensitive-vascular-disease", CRITICAL)),
@@ -547,9 +581,16 @@ class RuleScenarioTest {
             fires("maoi", CRITICAL),
             fires("benzodiazepine", WARNING)),
         scenario(
-            "ketoconazole tablets by name are",
-            patient().order(ketamine(Route.ORAL)).med(text("Ketoconazole 200 mg tablet")),
+            "ketoconazole tablets by name are, wherever prescribed",
+            patient()
+                .order(ketamine(Route.ORAL))
+                .med(text("Ketoconazole 200 mg tablet"))
+                .med(text("Ketoconazole 200 mg tab (external Rx)")),
             fires("cyp-inhibitor", WARNING, "oral-ketamine")),
+        scenario(
+            "a negative pregnancy test next to a positive urine culture is no pregnancy",
+            patient().condition(conditionText("Pregnancy test negative, positive for UTI")),
+            silent("pregnancy")),
         scenario(
             "a past stroke raises the SNRI's pressor modifier, as it does the TCA's",
             patient()

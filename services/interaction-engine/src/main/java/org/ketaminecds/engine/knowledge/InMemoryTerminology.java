@@ -96,7 +96,8 @@ public final class InMemoryTerminology implements Terminology {
     if (text == null || text.isBlank()) {
       return List.of();
     }
-    String[] words = words(text);
+    Tokens tokens = tokens(text);
+    String[] words = tokens.words();
     List<Span> spans = null;
     for (int i = 0; i < words.length; i++) {
       List<NamePattern> candidates = namesByFirstWord.get(words[i]);
@@ -104,7 +105,7 @@ public final class InMemoryTerminology implements Terminology {
         continue;
       }
       for (NamePattern candidate : candidates) {
-        int end = candidate.endOfMatchAt(words, i);
+        int end = candidate.endOfMatchAt(tokens, i);
         if (end > 0) {
           if (spans == null) {
             spans = new ArrayList<>(4);
@@ -162,6 +163,16 @@ public final class InMemoryTerminology implements Terminology {
    * normalisation and no regular expression is used.
    */
   static String[] words(String text) {
+    return tokens(text).words();
+  }
+
+  /**
+   * The text's words, and before each whether a clause ends there: a {@code ; : , . ( ) [ ] ! ?}, a
+   * quote, a line break or a dash between spaces ("Family history: none. Stroke 2019" has breaks
+   * before "none" and "stroke"). A point or comma between digits ("0.5", "1,000"), a hyphen inside
+   * a word ("early-onset") and a {@code % /} are no break. A gap never runs across a break.
+   */
+  static Tokens tokens(String text) {
     String plain = text;
     for (int i = 0; i < text.length(); i++) {
       if (text.charAt(i) > 127) {
@@ -170,18 +181,56 @@ public final class InMemoryTerminology implements Terminology {
       }
     }
     List<String> words = new ArrayList<>(8);
+    List<Boolean> breaks = new ArrayList<>(8);
     int start = -1;
+    boolean pendingBreak = false;
     for (int i = 0; i <= plain.length(); i++) {
       boolean letter = i < plain.length() && Character.isLetterOrDigit(plain.charAt(i));
       if (letter && start < 0) {
         start = i;
+        breaks.add(pendingBreak);
+        pendingBreak = false;
       } else if (!letter && start >= 0) {
         words.add(plain.substring(start, i).toLowerCase(Locale.ROOT));
         start = -1;
       }
+      if (!letter && i < plain.length() && !words.isEmpty() && breaksClause(plain, i)) {
+        pendingBreak = true;
+      }
     }
-    return words.toArray(String[]::new);
+    boolean[] breakBefore = new boolean[words.size()];
+    for (int i = 0; i < breakBefore.length; i++) {
+      breakBefore[i] = breaks.get(i);
+    }
+    return new Tokens(words.toArray(String[]::new), breakBefore);
   }
+
+  private static boolean breaksClause(String text, int i) {
+    char c = text.charAt(i);
+    switch (c) {
+      case ';', ':', '(', ')', '[', ']', '{', '}', '!', '?', '"', '\n', '\r', '|' -> {
+        return true;
+      }
+      case '.', ',' -> {
+        // Not inside a number: 0.5 mg, 1,000 units.
+        return !(i > 0
+            && i + 1 < text.length()
+            && Character.isDigit(text.charAt(i - 1))
+            && Character.isDigit(text.charAt(i + 1)));
+      }
+      case '-', '\u2013', '\u2014' -> {
+        // A dash between spaces ends a clause; a hyphen inside a word does not.
+        return (i == 0 || Character.isWhitespace(text.charAt(i - 1)))
+            || (i + 1 == text.length() || Character.isWhitespace(text.charAt(i + 1)));
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
+  /** A text's words, and whether a clause break comes before each. */
+  record Tokens(String[] words, boolean[] breakBefore) {}
 
   /** Where in the text's words a name matched: words {@code start} to {@code end} (exclusive). */
   private record Span(int start, int end, NamePattern name) {}
@@ -212,8 +261,14 @@ public final class InMemoryTerminology implements Terminology {
       return new NamePattern(all, before.length, valueSet, name.concept(), name.exclusion());
     }
 
-    /** Where a match starting at {@code start} ends (exclusive), or -1 if none starts there. */
-    int endOfMatchAt(String[] text, int start) {
+    /**
+     * Where a match starting at {@code start} ends (exclusive), or -1 if none starts there. Words
+     * in a gap may not run across a clause break ("Family history of stroke; AAA 4.8 cm": the
+     * aneurysm is the patient's), though one may follow the words before the gap ("FH: ruptured
+     * aneurysm").
+     */
+    int endOfMatchAt(Tokens tokens, int start) {
+      String[] text = tokens.words();
       if (gapAt < 0) {
         return matches(text, start, 0, words.length) ? start + words.length : -1;
       }
@@ -222,11 +277,26 @@ public final class InMemoryTerminology implements Terminology {
       }
       for (int skip = 0; skip <= MAX_GAP; skip++) {
         int from = start + gapAt + skip;
+        // A break right after the phrase is its label ("FH: ruptured aneurysm"); any later one
+        // starts another clause.
+        if (skip > 0 && from <= text.length && anyBreak(tokens, start + gapAt + 1, from)) {
+          return -1;
+        }
         if (matches(text, from, gapAt, words.length)) {
           return from + words.length - gapAt;
         }
       }
       return -1;
+    }
+
+    /** Whether a clause break comes before any word from {@code from} to {@code to} (inclusive). */
+    private static boolean anyBreak(Tokens tokens, int from, int to) {
+      for (int k = from; k <= to && k < tokens.breakBefore().length; k++) {
+        if (tokens.breakBefore()[k]) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** Whether the text from {@code at} holds {@code words[from..to)}. */

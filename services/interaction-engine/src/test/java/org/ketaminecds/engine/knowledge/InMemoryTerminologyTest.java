@@ -65,12 +65,27 @@ class InMemoryTerminologyTest {
   void anExcludedPhraseWithAGapCoversUpToThreeWordsBetweenItsParts() {
     assertThat(conditions.matchText("Family history of hypertension")).isEmpty();
     assertThat(conditions.matchText("Family history of malignant hypertension")).isEmpty();
-    assertThat(conditions.matchText("FAMILY HISTORY OF severe, early-onset hypertension"))
-        .isEmpty();
+    assertThat(conditions.matchText("FAMILY HISTORY OF severe early-onset hypertension")).isEmpty();
     // Four words between: too far apart to be one phrase.
     assertThat(conditions.matchText("Family history of type 2 diabetes; has hypertension"))
         .extracting(Terminology.ConceptMatch::valueSet)
         .containsExactly(HTN);
+    // A gap does not run across a clause: the hypertension is the patient's.
+    for (String text :
+        new String[] {
+          "Family history of stroke; hypertension",
+          "Family history: none. Hypertension 2019",
+          "Family history of diabetes - hypertension",
+          "Family history of stroke (hypertension)"
+        }) {
+      assertThat(conditions.matchText(text))
+          .as(text)
+          .extracting(Terminology.ConceptMatch::valueSet)
+          .containsExactly(HTN);
+    }
+    // Right after the phrase, punctuation between is still one phrase (as before gaps).
+    assertThat(conditions.matchText("Family history of: hypertension")).isEmpty();
+    assertThat(conditions.matchText("Family history of early-onset hypertension")).isEmpty();
     assertThat(conditions.matchText("Hypertension; family history unknown"))
         .extracting(Terminology.ConceptMatch::valueSet)
         .containsExactly(HTN);
@@ -118,6 +133,15 @@ class InMemoryTerminologyTest {
     assertThat(new Code("http://snomed.info/sct/", "1").system()).isEqualTo(Code.SNOMED);
     assertThat(new Code("http://example.org/local/", "x").system())
         .isEqualTo("http://example.org/local/");
+  }
+
+  @Test
+  void clauseBreaksAreKeptButNotInsideNumbersOrWords() {
+    var tokens = InMemoryTerminology.tokens("AAA 4.8 cm; early-onset, 1,000 units - done");
+    assertThat(tokens.words())
+        .containsExactly("aaa", "4", "8", "cm", "early", "onset", "1", "000", "units", "done");
+    assertThat(tokens.breakBefore())
+        .containsExactly(false, false, false, false, true, false, true, false, false, true);
   }
 
   @Test
