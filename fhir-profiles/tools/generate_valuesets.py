@@ -456,6 +456,7 @@ MORE_CONDITION_NAMES = {
         "subarachnoid haemorrhage", "avm", "aaa", "ich", "sah", "brain bleed"],
     "hypertension": [
         "htn", "hypertensive heart disease", "hypertensive chronic kidney disease",
+        "hypertensive heart and chronic kidney disease",
         "hypertensive crisis", "hypertensive urgency", "hypertensive emergency",
         "pre eclampsia", "preeclampsia"],
     "cardiovascular-disease": [
@@ -463,11 +464,12 @@ MORE_CONDITION_NAMES = {
         "atherosclerotic heart disease", "cerebral infarction", "cad", "chf", "cva",
         "heart attack", "stemi", "nstemi", "ihd", "hfref", "hfpef", "hfmref",
         "congestive cardiac failure", "cardiac failure", "ischemic stroke", "ischaemic stroke",
-        "cabg", "coronary artery bypass", "hx mi", "h o mi", "old mi"],
+        "cabg", "coronary artery bypass", "hx mi", "h o mi", "old mi", "history of mi",
+        "prior mi", "previous mi", "s p mi"],
     "psychotic-disorder": [
         "delusional disorder", "schizophreniform disorder", "psychotic features",
         "psychotic symptoms", "schizoaffective", "psychotic depression"],
-    "seizure-disorder": ["status epilepticus", "epileptic"],
+    "seizure-disorder": ["status epilepticus", "epileptic", "seizures", "recurrent seizures"],
     "pregnancy": ["pregnancy test ... positive", "positive pregnancy test",
                   "positive ... pregnancy test"],
     "liver-disease": [
@@ -485,7 +487,8 @@ EXCLUDED_PHRASES = {
         "intracranial hypertension", "white coat hypertension", "white-coat hypertension"],
     "cardiovascular-disease": [
         "heat stroke", "ludwig's angina", "ludwig angina", "vincent's angina"],
-    "seizure-disorder": ["non epileptic", "psychogenic non epileptic"],
+    "seizure-disorder": ["non epileptic", "psychogenic non epileptic", "febrile seizures",
+                         "febrile seizure", "non epileptic seizures"],
     # In remission: no drinking now, so no added sedation ("Alcohol dependence, in sustained
     # remission"; the ICD-10-CM remission codes are left out of the group too).
     "alcohol-use-disorder": [
@@ -526,6 +529,10 @@ NOT_THE_PATIENT = ["without {}", "no {}", "not {}", "{} ruled out", "rule out {}
                    "screening ... {}", "{} screening", "at risk for {}", "at risk of {}",
                    "risk of {}", "risk for {}", "without diagnosis of {}",
                    "without a diagnosis of {}", "no diagnosis of {}"]
+
+
+FOUND_ON_SCREENING = ["positive screening for ... {}", "{} screening positive",
+                      "screening positive for ... {}"]
 
 
 # Blood-pressure codes; "S:" marks SNOMED CT, the rest are LOINC.
@@ -718,6 +725,9 @@ def main():
             names = names + MORE_CONDITION_NAMES.get(name, [])
             excluded = EXCLUDED_PHRASES.get(name, []) + [
                 f.format(n) for n in names for f in NOT_THE_PATIENT]
+            # A screening that found the condition is the condition: longer than the screening
+            # phrase inside it, so it wins.
+            names = names + [f.format(n) for n in names for f in FOUND_ON_SCREENING]
             first = True
             concepts = []
             for code, display in codes:

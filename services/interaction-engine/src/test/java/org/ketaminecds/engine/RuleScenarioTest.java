@@ -489,6 +489,24 @@ class RuleScenarioTest {
             fires("hypertension", WARNING),
             fires("cardiovascular-disease", WARNING)),
         scenario(
+            "a screening that found the condition, and a condition after a screening's clause",
+            patient()
+                .order(spravato())
+                .condition(conditionText("Positive screening for abdominal aortic aneurysm"))
+                .condition(conditionText("Elevated BP on screening; essential hypertension"))
+                .condition(conditionText("Denies chest pain. History of MI")),
+            fires("bp-sensitive-vascular-disease", CRITICAL),
+            fires("hypertension", WARNING),
+            fires("cardiovascular-disease", WARNING)),
+        scenario(
+            "seizures on the problem list, but not febrile seizures",
+            patient().condition(conditionText("Seizures")),
+            fires("seizure-disorder", INFO)),
+        scenario(
+            "febrile seizures are not a seizure disorder",
+            patient().condition(conditionText("Febrile seizures in childhood")),
+            silent("seizure-disorder")),
+        scenario(
             "common abbreviations: NSTEMI, HFrEF, ICH",
             patient()
                 .order(spravato())

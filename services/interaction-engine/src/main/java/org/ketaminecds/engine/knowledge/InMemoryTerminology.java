@@ -181,56 +181,76 @@ public final class InMemoryTerminology implements Terminology {
       }
     }
     List<String> words = new ArrayList<>(8);
-    List<Boolean> breaks = new ArrayList<>(8);
+    List<Byte> breaks = new ArrayList<>(8);
     int start = -1;
-    boolean pendingBreak = false;
+    byte pendingBreak = NO_BREAK;
     for (int i = 0; i <= plain.length(); i++) {
       boolean letter = i < plain.length() && Character.isLetterOrDigit(plain.charAt(i));
       if (letter && start < 0) {
         start = i;
         breaks.add(pendingBreak);
-        pendingBreak = false;
+        pendingBreak = NO_BREAK;
       } else if (!letter && start >= 0) {
         words.add(plain.substring(start, i).toLowerCase(Locale.ROOT));
         start = -1;
       }
-      if (!letter && i < plain.length() && !words.isEmpty() && breaksClause(plain, i)) {
-        pendingBreak = true;
+      if (!letter && i < plain.length() && !words.isEmpty()) {
+        pendingBreak = (byte) Math.max(pendingBreak, breakAt(plain, i));
       }
     }
-    boolean[] breakBefore = new boolean[words.size()];
+    byte[] breakBefore = new byte[words.size()];
     for (int i = 0; i < breakBefore.length; i++) {
       breakBefore[i] = breaks.get(i);
     }
     return new Tokens(words.toArray(String[]::new), breakBefore);
   }
 
-  private static boolean breaksClause(String text, int i) {
+  static final byte NO_BREAK = 0;
+
+  /**
+   * A colon, a comma or a dash between spaces: right after a phrase, what follows may be its value
+   * ("FH: stroke"); further on, it starts another clause all the same.
+   */
+  static final byte LABEL_BREAK = 1;
+
+  /** Any other end of a clause: {@code ; . ( ) [ ] ! ?}, a quote, a line break. */
+  static final byte CLAUSE_BREAK = 2;
+
+  private static byte breakAt(String text, int i) {
     char c = text.charAt(i);
     switch (c) {
-      case ';', ':', '(', ')', '[', ']', '{', '}', '!', '?', '"', '\n', '\r', '|' -> {
-        return true;
+      case ':' -> {
+        return LABEL_BREAK;
+      }
+      case ';', '(', ')', '[', ']', '{', '}', '!', '?', '"', '\n', '\r', '|' -> {
+        return CLAUSE_BREAK;
       }
       case '.', ',' -> {
-        // Not inside a number: 0.5 mg, 1,000 units.
-        return !(i > 0
+        // Not inside a number: 0.5 mg, 1,000 units. A comma may set off a qualifier right after
+        // a phrase ("Encounter for pregnancy test, result positive"), a full stop may not.
+        if (i > 0
             && i + 1 < text.length()
             && Character.isDigit(text.charAt(i - 1))
-            && Character.isDigit(text.charAt(i + 1)));
+            && Character.isDigit(text.charAt(i + 1))) {
+          return NO_BREAK;
+        }
+        return c == ',' ? LABEL_BREAK : CLAUSE_BREAK;
       }
       case '-', '\u2013', '\u2014' -> {
         // A dash between spaces ends a clause; a hyphen inside a word does not.
         return (i == 0 || Character.isWhitespace(text.charAt(i - 1)))
-            || (i + 1 == text.length() || Character.isWhitespace(text.charAt(i + 1)));
+                || (i + 1 == text.length() || Character.isWhitespace(text.charAt(i + 1)))
+            ? LABEL_BREAK
+            : NO_BREAK;
       }
       default -> {
-        return false;
+        return NO_BREAK;
       }
     }
   }
 
-  /** A text's words, and whether a clause break comes before each. */
-  record Tokens(String[] words, boolean[] breakBefore) {}
+  /** A text's words, and the kind of clause break that comes before each. */
+  record Tokens(String[] words, byte[] breakBefore) {}
 
   /** Where in the text's words a name matched: words {@code start} to {@code end} (exclusive). */
   private record Span(int start, int end, NamePattern name) {}
@@ -277,9 +297,12 @@ public final class InMemoryTerminology implements Terminology {
       }
       for (int skip = 0; skip <= MAX_GAP; skip++) {
         int from = start + gapAt + skip;
-        // A break right after the phrase is its label ("FH: ruptured aneurysm"); any later one
-        // starts another clause.
-        if (skip > 0 && from <= text.length && anyBreak(tokens, start + gapAt + 1, from)) {
+        // A colon or dash right after the phrase makes it a label ("FH: ruptured aneurysm");
+        // any other break starts another clause.
+        if (skip > 0
+            && from <= text.length
+            && (tokens.breakBefore()[start + gapAt] == CLAUSE_BREAK
+                || anyBreak(tokens, start + gapAt + 1, from))) {
           return -1;
         }
         if (matches(text, from, gapAt, words.length)) {
@@ -292,7 +315,7 @@ public final class InMemoryTerminology implements Terminology {
     /** Whether a clause break comes before any word from {@code from} to {@code to} (inclusive). */
     private static boolean anyBreak(Tokens tokens, int from, int to) {
       for (int k = from; k <= to && k < tokens.breakBefore().length; k++) {
-        if (tokens.breakBefore()[k]) {
+        if (tokens.breakBefore()[k] != NO_BREAK) {
           return true;
         }
       }

@@ -140,8 +140,11 @@ class InMemoryTerminologyTest {
     var tokens = InMemoryTerminology.tokens("AAA 4.8 cm; early-onset, 1,000 units - done");
     assertThat(tokens.words())
         .containsExactly("aaa", "4", "8", "cm", "early", "onset", "1", "000", "units", "done");
+    byte no = InMemoryTerminology.NO_BREAK;
+    byte clause = InMemoryTerminology.CLAUSE_BREAK;
+    byte label = InMemoryTerminology.LABEL_BREAK;
     assertThat(tokens.breakBefore())
-        .containsExactly(false, false, false, false, true, false, true, false, false, true);
+        .containsExactly(no, no, no, no, clause, no, label, no, no, label);
   }
 
   @Test
