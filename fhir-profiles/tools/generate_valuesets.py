@@ -482,6 +482,10 @@ MORE_CONDITION_NAMES = {
 # after a negation or in a family history (NOT_THE_PATIENT): "without heart failure" in the
 # ICD-10-CM title of I11.9, "family history of stroke".
 EXCLUDED_PHRASES = {
+    # Aneurysms of the heart itself are not the vascular disease of the esketamine label.
+    "bp-sensitive-vascular-disease": [
+        "ventricular aneurysm", "left ventricular aneurysm", "cardiac aneurysm",
+        "atrial septal aneurysm", "aneurysm of heart"],
     "hypertension": [
         "pulmonary hypertension", "pulmonary arterial hypertension", "pulmonary htn",
         "intracranial hypertension", "white coat hypertension", "white-coat hypertension"],
@@ -528,7 +532,13 @@ NOT_THE_PATIENT = ["without {}", "no {}", "not {}", "{} ruled out", "rule out {}
                    "no signs of {}", "denies {}", "negative for {}", "screening for ... {}",
                    "screening ... {}", "{} screening", "at risk for {}", "at risk of {}",
                    "risk of {}", "risk for {}", "without diagnosis of {}",
-                   "without a diagnosis of {}", "no diagnosis of {}"]
+                   "without a diagnosis of {}", "no diagnosis of {}",
+                   # A relative's condition ("Father had a stroke at 60", "Mother: aneurysm").
+                   "mother ... {}", "father ... {}", "brother ... {}", "sister ... {}",
+                   "sibling ... {}", "grandmother ... {}", "grandfather ... {}", "aunt ... {}",
+                   "uncle ... {}",
+                   # Prevention is for a condition the patient does not have.
+                   "{} prevention", "prevention of {}", "{} prophylaxis"]
 
 
 FOUND_ON_SCREENING = ["positive screening for ... {}", "{} screening positive",

@@ -499,6 +499,17 @@ class RuleScenarioTest {
             fires("hypertension", WARNING),
             fires("cardiovascular-disease", WARNING)),
         scenario(
+            "a relative's condition, a prevention and a heart's own aneurysm are not the patient's",
+            patient()
+                .order(spravato())
+                .condition(conditionText("Mother with cerebral aneurysm"))
+                .condition(conditionText("Father had a stroke at 60"))
+                .condition(
+                    conditionText("Atrial fibrillation, anticoagulated for stroke prevention"))
+                .condition(conditionText("Left ventricular aneurysm")),
+            silent("bp-sensitive-vascular-disease"),
+            silent("cardiovascular-disease")),
+        scenario(
             "seizures on the problem list, but not febrile seizures",
             patient().condition(conditionText("Seizures")),
             fires("seizure-disorder", INFO)),
