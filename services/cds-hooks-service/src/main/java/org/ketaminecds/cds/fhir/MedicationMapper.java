@@ -43,7 +43,8 @@ public final class MedicationMapper {
           Map.entry("34206005", Route.SUBCUTANEOUS),
           Map.entry("46713006", Route.INTRANASAL),
           Map.entry("37839007", Route.ORAL), // sublingual: absorbed by mouth
-          Map.entry("54471007", Route.ORAL)); // buccal
+          Map.entry("54471007", Route.ORAL), // buccal
+          Map.entry("372473007", Route.ORAL)); // oromucosal
 
   private final Map<String, Resource> elsewhere;
   private final ZoneId zone;
@@ -300,6 +301,13 @@ public final class MedicationMapper {
         }
       }
     }
+    // No route coded: the dosage instruction may say it ("50 mg PO before the session").
+    for (Dosage dosage : dosages) {
+      Route byInstruction = routeFromText(dosage.getText());
+      if (byInstruction != Route.UNKNOWN) {
+        return byInstruction;
+      }
+    }
     // No route given: the product name often says it ("nasal spray", "oral solution", "inj").
     for (String name : concept.routeHints()) {
       Route byName = routeFromText(name);
@@ -336,7 +344,13 @@ public final class MedicationMapper {
         || t.contains(" cap ")
         || t.contains(" lozenge ")
         || t.contains(" troche ")
-        || t.contains(" sublingual ")) {
+        || t.contains(" sublingual ")
+        || t.contains(" orally ")
+        || t.contains(" sl ")
+        || t.contains(" buccal ")
+        || t.contains(" oromucosal ")
+        || t.contains(" odt ")
+        || t.contains(" rdt ")) {
       return Route.ORAL;
     }
     if (t.contains(" inj ") || t.contains(" injection ") || t.contains(" injectable ")) {

@@ -240,4 +240,27 @@ class MedicationMapperTest {
     assertThat(byDosage.map(m -> m.route())).isEqualTo(Optional.of(Route.ORAL));
     assertThat(byName.map(m -> m.route())).isEqualTo(Optional.of(Route.INTRANASAL));
   }
+
+  @Test
+  void anOralRouteAsCliniciansWriteIt() {
+    for (String route :
+        new String[] {
+          "\"dosageInstruction\": [{\"text\": \"50 mg PO before the session\"}]",
+          "\"dosageInstruction\": [{\"text\": \"1 troche SL once weekly\"}]",
+          "\"dosageInstruction\": [{\"route\": {\"text\": \"orally\"}}]",
+          "\"dosageInstruction\": [{\"route\": {\"coding\": [{\"system\": "
+              + "\"http://snomed.info/sct\", \"code\": \"372473007\"}]}}]"
+        }) {
+      var mapped =
+          mapper.fromRequest(
+              request(
+                  "draft",
+                  "\"medicationCodeableConcept\": {\"text\": \"Ketamine compounded\"},",
+                  route),
+              Origin.DRAFT_ORDER,
+              TODAY);
+      assertThat(mapped.map(m -> m.route())).as(route).isEqualTo(Optional.of(Route.ORAL));
+    }
+    assertThat(MedicationMapper.routeFromText("Ketamine 50 mg ODT")).isEqualTo(Route.ORAL);
+  }
 }
