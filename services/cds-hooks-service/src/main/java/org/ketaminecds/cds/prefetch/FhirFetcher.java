@@ -191,10 +191,25 @@ class FhirFetcher {
     }
     String basePath = b.getRawPath() == null ? "" : b.getRawPath().replaceAll("/+$", "");
     String path = u.getRawPath() == null ? "" : u.getRawPath();
-    if (path.contains("/../") || path.endsWith("/..") || path.contains("/./")) {
+    // Dot segments, written out or percent-encoded ("%2e%2e", "..%2f"): a proxy that decodes
+    // before resolving would take them out of the base path, with the EHR's token.
+    String decoded = u.getPath() == null ? "" : u.getPath();
+    String lower = path.toLowerCase(Locale.ROOT);
+    if (dotSegment(path)
+        || dotSegment(decoded)
+        || lower.contains("%2f")
+        || lower.contains("%5c")
+        || path.contains("\\")) {
       return false;
     }
     return path.equals(basePath) || path.equals(basePath + "/") || path.startsWith(basePath + "/");
+  }
+
+  private static boolean dotSegment(String path) {
+    return path.contains("/../")
+        || path.endsWith("/..")
+        || path.contains("/./")
+        || path.endsWith("/.");
   }
 
   private static int port(URI uri) {

@@ -164,7 +164,7 @@ final class TrustedIssuers {
     int millis = (int) timeout.toMillis();
     JWKSource<SecurityContext> keys =
         JWKSourceBuilder.<SecurityContext>create(
-                jwkSetUrl, new DefaultResourceRetriever(millis, millis, JWKS_SIZE_LIMIT))
+                jwkSetUrl, new NoRedirectRetriever(millis, millis, JWKS_SIZE_LIMIT))
             .build();
     DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, null));
@@ -172,5 +172,24 @@ final class TrustedIssuers {
         new KidKeySelector(new JWSVerificationKeySelector<>(Set.copyOf(algorithms), keys)));
     processor.setJWTClaimsSetVerifier((claims, context) -> {});
     return processor;
+  }
+
+  /**
+   * Fetches a JWK Set from its configured URL only. HttpURLConnection follows redirects by default,
+   * so a registered loopback or https URL answering 302 would have had keys loaded from wherever it
+   * pointed (plain http to another machine included), past the start-up checks on the URL; a
+   * redirect now fails the fetch, as the FHIR client's do.
+   */
+  static final class NoRedirectRetriever extends DefaultResourceRetriever {
+    NoRedirectRetriever(int connectTimeout, int readTimeout, int sizeLimit) {
+      super(connectTimeout, readTimeout, sizeLimit);
+    }
+
+    @Override
+    protected java.net.HttpURLConnection openHTTPConnection(URL url) throws java.io.IOException {
+      java.net.HttpURLConnection connection = super.openHTTPConnection(url);
+      connection.setInstanceFollowRedirects(false);
+      return connection;
+    }
   }
 }
