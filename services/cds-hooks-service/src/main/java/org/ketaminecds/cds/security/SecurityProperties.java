@@ -33,6 +33,27 @@ record SecurityProperties(
     @DefaultValue List<Issuer> issuers) {
 
   /**
+   * Settings that would switch a token check off in effect (a day of clock skew, tokens valid for
+   * years, a replay cache of one) stop the service at start-up, naming the setting.
+   */
+  SecurityProperties {
+    org.ketaminecds.cds.config.Settings.positive(
+        "cds.security.max-token-lifetime", maxTokenLifetime);
+    if (maxTokenLifetime.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException(
+          "cds.security.max-token-lifetime must be at most 1h (CDS Hooks recommends 5 minutes), not "
+              + maxTokenLifetime);
+    }
+    if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofMinutes(5)) > 0) {
+      throw new IllegalArgumentException(
+          "cds.security.clock-skew must be between 0 and 5m, not " + clockSkew);
+    }
+    org.ketaminecds.cds.config.Settings.atLeast(
+        "cds.security.replay-cache-size", replayCacheSize, 1000);
+    org.ketaminecds.cds.config.Settings.positive("cds.security.jwks-timeout", jwksTimeout);
+  }
+
+  /**
    * One trusted CDS client.
    *
    * @param issuer the exact {@code iss} of its tokens
