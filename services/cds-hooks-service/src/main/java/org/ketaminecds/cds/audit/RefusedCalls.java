@@ -92,9 +92,17 @@ public class RefusedCalls {
   private static String path(HttpServletRequest request) {
     String uri = request.getRequestURI();
     String context = request.getContextPath();
-    return context != null && !context.isEmpty() && uri.startsWith(context)
-        ? uri.substring(context.length())
-        : uri;
+    String path =
+        context != null && !context.isEmpty() && uri.startsWith(context)
+            ? uri.substring(context.length())
+            : uri;
+    // Decoded, as Spring routes the call: /cds-services/%6betamine-order-sign is order-sign.
+    try {
+      return org.springframework.web.util.UriUtils.decode(
+          path, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return path;
+    }
   }
 
   /** The id as called, reduced to characters that are safe in any report. */

@@ -46,8 +46,20 @@ final class Endpoints {
 
   /** The service id of a service or feedback endpoint. */
   static Optional<String> serviceId(HttpServletRequest request) {
-    Matcher m = SERVICE.matcher(path(request));
+    // Decoded, as Spring decodes it to route the call: /cds-services/%6betamine-order-sign is the
+    // order-sign service, and a refusal there is recorded as one.
+    Matcher m = SERVICE.matcher(decoded(path(request)));
     return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+  }
+
+  /** A path with its percent-escapes decoded; as it was, if they are not valid. */
+  static String decoded(String path) {
+    try {
+      return org.springframework.web.util.UriUtils.decode(
+          path, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return path;
+    }
   }
 
   /** The endpoints that take a bearer token: everything under /cds-services. */

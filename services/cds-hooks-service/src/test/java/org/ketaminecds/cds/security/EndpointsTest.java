@@ -18,6 +18,15 @@ class EndpointsTest {
   }
 
   @Test
+  void aServiceIdIsReadAsSpringRoutesIt_decoded() {
+    assertThat(Endpoints.serviceId(request("POST", "/cds-services/%6betamine-order-sign")))
+        .contains("ketamine-order-sign");
+    assertThat(Endpoints.serviceId(request("POST", "/cds-services/ketamine-order-sign/feedback")))
+        .contains("ketamine-order-sign");
+    assertThat(Endpoints.serviceId(request("POST", "/cds-services/bad%zzescape"))).isPresent();
+  }
+
+  @Test
   void serviceCall_expectsTheServiceUrl() {
     var endpoints = new Endpoints("", List.of());
 
