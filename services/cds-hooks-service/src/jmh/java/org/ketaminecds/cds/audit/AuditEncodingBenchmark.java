@@ -61,7 +61,7 @@ public class AuditEncodingBenchmark {
             200,
             Optional.empty(),
             Optional.of(
-                new CallerIdentity("https://ehr.example.org", "ehr-client", Optional.empty())));
+                new CallerIdentity("https://ehr.example.org", "ehr-client", Optional.empty())), false);
     patient = Optional.of(new PatientRefs("").of("example-patient"));
     event =
         fhir.newJsonParser()

@@ -40,40 +40,6 @@ public record InvocationAudit(
     cards = List.copyOf(cards);
   }
 
-  /** A call to the service itself (not its feedback endpoint). */
-  public InvocationAudit(
-      Instant recorded,
-      String serviceId,
-      Optional<String> hook,
-      Optional<String> hookInstance,
-      Optional<String> userId,
-      Optional<String> patientId,
-      Optional<String> encounterId,
-      List<String> draftOrders,
-      List<CardAudit> cards,
-      String rulePackVersion,
-      Duration processingTime,
-      int httpStatus,
-      Optional<String> errorCode,
-      Optional<CallerIdentity> caller) {
-    this(
-        recorded,
-        serviceId,
-        hook,
-        hookInstance,
-        userId,
-        patientId,
-        encounterId,
-        draftOrders,
-        cards,
-        rulePackVersion,
-        processingTime,
-        httpStatus,
-        errorCode,
-        caller,
-        false);
-  }
-
   /** What compliance needs to know about a returned card. */
   public record CardAudit(String uuid, String ruleId, String indicator) {}
 }

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import org.ketaminecds.cds.discovery.CdsService;
 import org.ketaminecds.cds.discovery.CdsServiceCatalog;
 import org.ketaminecds.cds.errors.ErrorCode;
+import org.ketaminecds.cds.security.Endpoints;
 import org.ketaminecds.engine.knowledge.RulePack;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +53,7 @@ public class RefusedCalls {
     if (code == ErrorCode.AUDIT_UNAVAILABLE) {
       return; // nothing could store the call's own event; there is nowhere to put this one
     }
-    Matcher path = SERVICE.matcher(path(request));
+    Matcher path = SERVICE.matcher(Endpoints.routedPath(request));
     if (!path.matches()) {
       return;
     }
@@ -87,22 +88,6 @@ public class RefusedCalls {
     return authentication != null && authentication.getPrincipal() instanceof CallerIdentity c
         ? Optional.of(c)
         : Optional.empty();
-  }
-
-  private static String path(HttpServletRequest request) {
-    String uri = request.getRequestURI();
-    String context = request.getContextPath();
-    String path =
-        context != null && !context.isEmpty() && uri.startsWith(context)
-            ? uri.substring(context.length())
-            : uri;
-    // Decoded, as Spring routes the call: /cds-services/%6betamine-order-sign is order-sign.
-    try {
-      return org.springframework.web.util.UriUtils.decode(
-          path, java.nio.charset.StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return path;
-    }
   }
 
   /** The id as called, reduced to characters that are safe in any report. */

@@ -150,7 +150,8 @@ public class HookService {
         Duration.ofNanos(System.nanoTime() - start),
         status,
         error,
-        caller);
+        caller,
+        false);
   }
 
   private static List<String> draftOrderIds(Bundle drafts) {

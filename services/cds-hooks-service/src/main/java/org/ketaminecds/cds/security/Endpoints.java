@@ -16,7 +16,7 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
  * https://cds.example.org/cds-services/some-service}; for feedback we accept that service URL with
  * or without the trailing {@code /feedback}.
  */
-final class Endpoints {
+public final class Endpoints {
 
   static final String DISCOVERY = "/cds-services";
   private static final Pattern SERVICE = Pattern.compile("^/cds-services/([^/]+)(/feedback)?$");
@@ -46,10 +46,16 @@ final class Endpoints {
 
   /** The service id of a service or feedback endpoint. */
   static Optional<String> serviceId(HttpServletRequest request) {
-    // Decoded, as Spring decodes it to route the call: /cds-services/%6betamine-order-sign is the
-    // order-sign service, and a refusal there is recorded as one.
-    Matcher m = SERVICE.matcher(decoded(path(request)));
+    Matcher m = SERVICE.matcher(routedPath(request));
     return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+  }
+
+  /**
+   * The path as Spring routes it, percent-escapes decoded: {@code
+   * /cds-services/%6betamine-order-sign} is the order-sign service.
+   */
+  public static String routedPath(HttpServletRequest request) {
+    return decoded(path(request));
   }
 
   /** A path with its percent-escapes decoded; as it was, if they are not valid. */

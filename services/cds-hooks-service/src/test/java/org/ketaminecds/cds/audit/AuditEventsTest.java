@@ -70,7 +70,8 @@ class AuditEventsTest {
             Duration.ofMillis(3),
             400,
             Optional.of("missing_field"),
-            Optional.empty());
+            Optional.empty(),
+            false);
 
     AuditEvent event = parse(events.invocation("e2", refused, Optional.empty()));
 
@@ -96,7 +97,8 @@ class AuditEventsTest {
             Duration.ZERO,
             404,
             Optional.of("unknown_service"),
-            Optional.of(new CallerIdentity("https://ehr.example.org", "ehr-7", Optional.empty())));
+            Optional.of(new CallerIdentity("https://ehr.example.org", "ehr-7", Optional.empty())),
+            false);
 
     AuditEvent event = parse(events.invocation("e3", refused, Optional.empty()));
 
@@ -130,7 +132,8 @@ class AuditEventsTest {
             record.processingTime(),
             record.httpStatus(),
             record.errorCode(),
-            Optional.of(caller));
+            Optional.of(caller),
+            false);
 
     AuditEvent event = parse(events.invocation("e3", withCaller, Optional.empty()));
 
@@ -269,7 +272,8 @@ class AuditEventsTest {
             record.processingTime(),
             record.httpStatus(),
             record.errorCode(),
-            record.caller());
+            record.caller(),
+            false);
 
     assertThat(errors(parse(events.invocation("e10", bad, Optional.empty()))))
         .anyMatch(e -> e.contains("kcds-7"));
@@ -290,7 +294,8 @@ class AuditEventsTest {
         Duration.ofMillis(42),
         200,
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        false);
   }
 
   @Test
