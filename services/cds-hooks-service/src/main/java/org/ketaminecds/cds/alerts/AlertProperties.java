@@ -38,9 +38,7 @@ public record AlertProperties(
     @DefaultValue("50000") int maxEntries) {
 
   public AlertProperties {
-    if (maxEntries < 1) {
-      throw new IllegalArgumentException("cds.alerts.max-entries must be at least 1");
-    }
+    Settings.atLeast("cds.alerts.max-entries", maxEntries, 1);
     if (!stateKey.isBlank() && stateKey.length() < 32) {
       throw new IllegalArgumentException(
           "cds.alerts.state-key must be at least 32 characters (it keys the hashes that stand in"

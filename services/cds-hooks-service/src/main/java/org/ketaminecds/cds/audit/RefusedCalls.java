@@ -5,8 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.ketaminecds.cds.discovery.CdsService;
 import org.ketaminecds.cds.discovery.CdsServiceCatalog;
 import org.ketaminecds.cds.errors.ErrorCode;
@@ -30,7 +28,6 @@ import org.springframework.stereotype.Component;
 public class RefusedCalls {
 
   private static final Logger log = LoggerFactory.getLogger(RefusedCalls.class);
-  private static final Pattern SERVICE = Pattern.compile("^/cds-services/([^/]+)(/feedback)?$");
   private static final int MAX_ID = 64;
 
   private final CdsServiceCatalog catalog;
@@ -53,16 +50,16 @@ public class RefusedCalls {
     if (code == ErrorCode.AUDIT_UNAVAILABLE) {
       return; // nothing could store the call's own event; there is nowhere to put this one
     }
-    Matcher path = SERVICE.matcher(Endpoints.routedPath(request));
-    if (!path.matches()) {
+    Optional<String> calledId = Endpoints.serviceId(request);
+    if (calledId.isEmpty()) {
       return;
     }
-    Optional<CdsService> service = catalog.find(path.group(1));
+    Optional<CdsService> service = catalog.find(calledId.get());
     try {
       audit.invocation(
           new InvocationAudit(
               clock.instant(),
-              service.map(CdsService::id).orElseGet(() -> requestedId(path.group(1))),
+              service.map(CdsService::id).orElseGet(() -> requestedId(calledId.get())),
               service.map(CdsService::hook),
               Optional.empty(),
               Optional.empty(),
@@ -75,7 +72,7 @@ public class RefusedCalls {
               code.status().value(),
               Optional.of(code.code()),
               caller(),
-              path.group(2) != null));
+              Endpoints.atFeedback(request)));
     } catch (RuntimeException failure) {
       log.warn(
           "could not record a refused call in the audit trail: {}",

@@ -35,20 +35,12 @@ public record CdsProperties(
     @DefaultValue("UTC") ZoneId timeZone) {
 
   public CdsProperties {
-    if (publicUrl != null && !publicUrl.isBlank()) {
-      java.net.URI uri;
-      try {
-        uri = new java.net.URI(publicUrl);
-      } catch (java.net.URISyntaxException e) {
-        throw new IllegalArgumentException("cds.public-url must be an absolute URL: " + publicUrl);
-      }
-      if (uri.getHost() == null
-          || !("https".equalsIgnoreCase(uri.getScheme())
-              || "http".equalsIgnoreCase(uri.getScheme()))) {
-        throw new IllegalArgumentException(
-            "cds.public-url must be an absolute http(s) URL, such as https://cds.example.org: "
-                + publicUrl);
-      }
+    if (publicUrl != null
+        && !publicUrl.isBlank()
+        && org.ketaminecds.cds.security.Urls.canonical(publicUrl).isEmpty()) {
+      throw new IllegalArgumentException(
+          "cds.public-url must be an absolute http(s) URL, such as https://cds.example.org: "
+              + publicUrl);
     }
     Settings.positive("cds.max-body-size", maxBodySize == null ? 0 : maxBodySize.toBytes());
     Settings.atLeast("cds.max-json-depth", maxJsonDepth, 8);

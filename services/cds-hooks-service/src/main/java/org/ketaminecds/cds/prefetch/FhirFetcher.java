@@ -17,6 +17,7 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.ketaminecds.cds.config.CdsProperties;
 import org.ketaminecds.cds.fhir.PatientContextMapper;
+import org.ketaminecds.cds.security.Urls;
 import org.springframework.stereotype.Component;
 
 /**
@@ -195,21 +196,14 @@ class FhirFetcher {
     // before resolving would take them out of the base path, with the EHR's token.
     String decoded = u.getPath() == null ? "" : u.getPath();
     String lower = path.toLowerCase(Locale.ROOT);
-    if (dotSegment(path)
-        || dotSegment(decoded)
+    if (Urls.hasDotSegment(path)
+        || Urls.hasDotSegment(decoded)
         || lower.contains("%2f")
         || lower.contains("%5c")
         || path.contains("\\")) {
       return false;
     }
     return path.equals(basePath) || path.equals(basePath + "/") || path.startsWith(basePath + "/");
-  }
-
-  private static boolean dotSegment(String path) {
-    return path.contains("/../")
-        || path.endsWith("/..")
-        || path.contains("/./")
-        || path.endsWith("/.");
   }
 
   private static int port(URI uri) {

@@ -45,7 +45,7 @@ public final class Endpoints {
   }
 
   /** The service id of a service or feedback endpoint. */
-  static Optional<String> serviceId(HttpServletRequest request) {
+  public static Optional<String> serviceId(HttpServletRequest request) {
     Matcher m = SERVICE.matcher(routedPath(request));
     return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
   }
@@ -56,6 +56,12 @@ public final class Endpoints {
    */
   public static String routedPath(HttpServletRequest request) {
     return decoded(path(request));
+  }
+
+  /** Whether the request is for a service's feedback endpoint. */
+  public static boolean atFeedback(HttpServletRequest request) {
+    Matcher m = SERVICE.matcher(routedPath(request));
+    return m.matches() && m.group(2) != null;
   }
 
   /** A path with its percent-escapes decoded; as it was, if they are not valid. */

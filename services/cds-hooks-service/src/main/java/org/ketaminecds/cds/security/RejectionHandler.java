@@ -147,7 +147,7 @@ final class RejectionHandler implements AuthenticationEntryPoint, AccessDeniedHa
                         HttpServletResponse.SC_UNAUTHORIZED,
                         Optional.of(ErrorCode.UNAUTHORIZED.code()),
                         claimed,
-                        Endpoints.path(request).endsWith("/feedback")));
+                        Endpoints.atFeedback(request)));
               } catch (RuntimeException failure) {
                 // The call is refused either way; say that its record is missing.
                 log.warn(

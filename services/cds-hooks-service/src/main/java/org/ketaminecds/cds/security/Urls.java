@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Comparing the URLs that decide where tokens and patient data may go. */
-final class Urls {
+public final class Urls {
 
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
@@ -20,7 +20,7 @@ final class Urls {
    * no trailing slash. Empty unless it is an absolute http(s) URL without user info, query,
    * fragment or dot segments: such parts only serve to make one URL look like another.
    */
-  static Optional<String> canonical(String url) {
+  public static Optional<String> canonical(String url) {
     if (url == null) {
       return Optional.empty();
     }
@@ -39,10 +39,7 @@ final class Urls {
       return Optional.empty();
     }
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-    if (path.contains("/./")
-        || path.contains("/../")
-        || path.endsWith("/.")
-        || path.endsWith("/..")) {
+    if (hasDotSegment(path)) {
       return Optional.empty();
     }
     path = path.replaceAll("/+$", "");
@@ -55,6 +52,14 @@ final class Urls {
             + uri.getHost().toLowerCase(Locale.ROOT)
             + (port < 0 || defaultPort ? "" : ":" + port)
             + path);
+  }
+
+  /** Whether a path has a {@code .} or {@code ..} segment, which would move it elsewhere. */
+  public static boolean hasDotSegment(String path) {
+    return path.contains("/./")
+        || path.contains("/../")
+        || path.endsWith("/.")
+        || path.endsWith("/..");
   }
 
   /** https, or http to this machine (a loopback literal or {@code localhost}). */
